@@ -1,0 +1,30 @@
+// m' = b1 m + (1-b1) g;  v' = b2 v + (1-b2) g^2;
+// var' = var - lr * (m' / (1 - b1^t)) / (sqrt(v' / (1 - b2^t)) + eps).
+#include "adam.h"
+
+#include <cmath>
+
+#include "parallel.h"
+
+namespace curtain {
+
+void adam(const float* __restrict var, const float* __restrict g, const float* __restrict m,
+          const float* __restrict v, float* __restrict outVar, float* __restrict outM, float* __restrict outV,
+          int64_t n, double lr, double beta1, double beta2, double eps, double step, int threads) {
+  const float b1 = float(beta1), b2 = float(beta2), c1 = float(1 - beta1), c2 = float(1 - beta2);
+  const float mScale = float(1.0 / (1.0 - std::pow(beta1, step)));
+  const float vScale = float(1.0 / (1.0 - std::pow(beta2, step)));
+  const float flr = float(lr), feps = float(eps);
+  parallelRange(n, threads, [&](int64_t i0, int64_t i1) {
+    for (int64_t i = i0; i < i1; ++i) {
+      float gi = g[i];
+      float mi = b1 * m[i] + c1 * gi;
+      float vi = b2 * v[i] + c2 * gi * gi;
+      outM[i] = mi;
+      outV[i] = vi;
+      outVar[i] = var[i] - flr * (mi * mScale) / (std::sqrt(vi * vScale) + feps);
+    }
+  });
+}
+
+}  // namespace curtain

@@ -1,0 +1,7 @@
+// @curtain/backend-native: an N-API addon registered as the tfjs backend 'native'.
+export { nativeAvailability, nativeInfo, registerNativeBackend } from './register.ts';
+export type { NativeRegistration } from './register.ts';
+export type { GemmChoice, NativeOptions } from './config.ts';
+export { CURTAIN_ADAM } from './kernels/adam.ts';
+export type { CurtainAdamAttrs } from './kernels/adam.ts';
+export { NativeBackend } from './backend.ts';

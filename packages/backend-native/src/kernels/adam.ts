@@ -1,0 +1,38 @@
+// The fused Adam update kernel `CurtainAdam`: returns [newVariable, newM, newV].
+import type { NativeImpl } from './types.ts';
+
+export const CURTAIN_ADAM = 'CurtainAdam';
+
+export interface CurtainAdamAttrs {
+  lr: number;
+  beta1: number;
+  beta2: number;
+  epsilon: number;
+  /** 1-based step count used for bias correction. */
+  step: number;
+}
+
+export const curtainAdam: NativeImpl = ({ inputs, backend, attrs }) => {
+  const { variable, grad, m, v } = inputs;
+  const names = ['variable', 'grad', 'm', 'v'] as const;
+  const vals = names.map((k) => {
+    const t = inputs[k];
+    if (!t) throw new Error(`${CURTAIN_ADAM}: missing input '${k}'`);
+    const f = backend.f32(t);
+    if (!f) throw new Error(`${CURTAIN_ADAM}: input '${k}' must be float32, got ${t.dtype}`);
+    if (f.length !== backend.f32(variable)?.length || t.shape.join() !== variable.shape.join()) {
+      throw new Error(`${CURTAIN_ADAM}: input '${k}' has shape [${t.shape}], expected [${variable.shape}]`);
+    }
+    return f;
+  });
+  const { lr, beta1, beta2, epsilon, step } = attrs as unknown as CurtainAdamAttrs;
+  for (const [k, val] of Object.entries({ lr, beta1, beta2, epsilon, step })) {
+    if (typeof val !== 'number' || !Number.isFinite(val)) throw new Error(`${CURTAIN_ADAM}: attr '${k}' must be a finite number`);
+  }
+  const n = vals[0].length;
+  const outVar = new Float32Array(n), outM = new Float32Array(n), outV = new Float32Array(n);
+  if (n > 0) backend.addon.adam(vals[0], vals[1], vals[2], vals[3], outVar, outM, outV, lr, beta1, beta2, epsilon, step, backend.threads);
+  void grad; void m; void v;
+  const shape = variable.shape.slice();
+  return [backend.output(shape, outVar), backend.output(shape.slice(), outM), backend.output(shape.slice(), outV)];
+};

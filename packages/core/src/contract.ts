@@ -1,0 +1,119 @@
+import type { tf } from './tf.ts';
+
+/** The five paradigms curtain compares. */
+export type Family = 'gan' | 'vae' | 'autoregressive' | 'flow' | 'diffusion';
+
+/** Plain JSON: every config is hashed into the run key, so it must round-trip. */
+export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
+export type ModelConfig = { readonly [key: string]: JsonValue };
+
+/** Numbers a training step reports; all already read back from the device. */
+export interface StepStats {
+  /** The objective the optimiser minimised (nats or bits, see the model). */
+  loss: number;
+  /** Extra named scalars (kl, reconstruction, d_loss, g_loss, ...). */
+  [name: string]: number;
+}
+
+export interface SampleOptions {
+  /** Seed for the sampler's noise: same seed, same backend -> same images. */
+  seed: number;
+  /** Sampler name where a model has several ('ddpm', 'ddim'). */
+  sampler?: string;
+  /** Number of sampler steps where it is a dial (DDIM's S). */
+  steps?: number;
+  /** Softmax/latent temperature where supported; 1 is the model's own. */
+  temperature?: number;
+  /** DDIM's eta. */
+  eta?: number;
+}
+
+export interface SampleCost {
+  /** Network evaluations needed for one batch of samples (any batch size). */
+  networkEvals: number;
+}
+
+export type LikelihoodKind = 'exact' | 'bound';
+
+export interface BitsPerDim {
+  value: number;
+  kind: LikelihoodKind;
+}
+
+/** Health of a training run; never a crash. */
+export type RunStatus = 'ok' | 'diverged' | 'collapsed';
+
+/**
+ * The contract every paradigm implements. A model owns its variables and its
+ * optimisers; `trainStep` performs exactly one optimiser step (a GAN updates
+ * both networks) and returns numbers, so callers never hold tensors from it.
+ */
+export interface GenerativeModel {
+  readonly family: Family;
+  readonly variant: string;
+  readonly config: ModelConfig;
+  /** batch: [B, H, W, C] float32 in [0, 1], values on the 8-bit grid k/255. */
+  trainStep(batch: tf.Tensor4D): StepStats;
+  /** n images [n, H, W, C] in [0, 1]. The caller disposes the result. */
+  sample(n: number, opts: SampleOptions): tf.Tensor4D;
+  sampleCost(opts: SampleOptions): SampleCost;
+  /** Average negative log-likelihood of the batch in bits per dimension. */
+  bitsPerDim?(batch: tf.Tensor4D): BitsPerDim;
+  /** Model-specific health check run by the study after training. */
+  health?(): RunStatus;
+  /** All trainable variables (for parameter counts and checkpoints). */
+  variables(): tf.Variable[];
+  save(dir: string): Promise<void>;
+  load(dir: string): Promise<void>;
+  dispose(): void;
+}
+
+/** Image geometry a model is built for. */
+export interface ImageShape {
+  height: number;
+  width: number;
+  channels: number;
+}
+
+/** What a registry entry needs to build a model. */
+export type ModelFactory<C extends ModelConfig = ModelConfig> = (
+  config: Partial<C>,
+  shape: ImageShape,
+  seed: number,
+) => GenerativeModel;
+
+/**
+ * Every config carries these knobs, so the study can size and train any
+ * variant the same way. `width` and `depth` scale the network.
+ */
+export interface CommonConfig {
+  width: number;
+  depth: number;
+  batchSize: number;
+  learningRate: number;
+  [key: string]: JsonValue;
+}
+
+/** A way to sample a model the study reports separately (DDPM vs DDIM at S steps). */
+export interface SamplerSetting {
+  /** Label used in reports: 'ddpm', 'ddim-20'. */
+  label: string;
+  options: Omit<SampleOptions, 'seed'>;
+}
+
+/**
+ * What a paradigm package exports for the study and the benchmarks: how to
+ * build it, its defaults, the sizes the study tries, and its samplers.
+ */
+export interface ParadigmEntry<C extends CommonConfig = CommonConfig> {
+  variant: string;
+  family: Family;
+  defaults: Readonly<C>;
+  create(config: Partial<C>, shape: ImageShape, seed: number): GenerativeModel;
+  /** Named overrides, smallest first: the study picks the best per budget. */
+  sizes: Readonly<Record<string, Partial<C>>>;
+  /** The size the benchmarks time. */
+  referenceSize: string;
+  /** At least one; the first is the default. */
+  samplers: readonly SamplerSetting[];
+}

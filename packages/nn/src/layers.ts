@@ -1,0 +1,85 @@
+import { tf } from '@curtain/core';
+import type { Init, ParamStore } from './params.ts';
+
+/** A layer is its parameters plus a pure function of its input. */
+export interface Layer<I extends tf.Tensor = tf.Tensor, O extends tf.Tensor = tf.Tensor> {
+  apply(x: I): O;
+}
+
+/** x [B, in] -> [B, out] */
+export function dense(store: ParamStore, name: string, inUnits: number, outUnits: number, init: Init = 'he'): Layer<tf.Tensor2D, tf.Tensor2D> {
+  const w = store.create(`${name}/w`, [inUnits, outUnits], init);
+  const b = store.create(`${name}/b`, [outUnits], 'zeros');
+  return { apply: (x) => tf.add(tf.matMul(x, w), b) as tf.Tensor2D };
+}
+
+export interface ConvOptions {
+  kernel: number;
+  inChannels: number;
+  outChannels: number;
+  stride?: number;
+  padding?: 'same' | 'valid';
+  init?: Init;
+  /** Multiplied into the filter on every call (masked convolutions); [k, k, in, out]. */
+  mask?: tf.Tensor4D;
+  bias?: boolean;
+}
+
+/** x [B, H, W, in] -> [B, H/stride, W/stride, out] */
+export function conv2d(store: ParamStore, name: string, opts: ConvOptions): Layer<tf.Tensor4D, tf.Tensor4D> {
+  const { kernel, inChannels, outChannels, stride = 1, padding = 'same', init = 'he', mask, bias = true } = opts;
+  const w = store.create(`${name}/w`, [kernel, kernel, inChannels, outChannels], init);
+  const b = bias ? store.create(`${name}/b`, [outChannels], 'zeros') : undefined;
+  return {
+    apply: (x) => {
+      const filter = mask ? (tf.mul(w, mask) as tf.Tensor4D) : (w as unknown as tf.Tensor4D);
+      const y = tf.conv2d(x, filter, stride, padding);
+      return (b ? tf.add(y, b) : y) as tf.Tensor4D;
+    },
+  };
+}
+
+/** x [B, H, W, in] -> [B, H*stride, W*stride, out] (a transposed convolution, SAME padding). */
+export function convTranspose2d(
+  store: ParamStore,
+  name: string,
+  opts: Omit<ConvOptions, 'mask' | 'padding'>,
+): Layer<tf.Tensor4D, tf.Tensor4D> {
+  const { kernel, inChannels, outChannels, stride = 2, init = 'he' } = opts;
+  // tfjs stores transposed-conv filters as [k, k, out, in]
+  const w = store.create(`${name}/w`, [kernel, kernel, outChannels, inChannels], init);
+  const b = store.create(`${name}/b`, [outChannels], 'zeros');
+  return {
+    apply: (x) => {
+      const [batch, h, wd] = x.shape;
+      const y = tf.conv2dTranspose(x, w as unknown as tf.Tensor4D, [batch, h * stride, wd * stride, outChannels], stride, 'same');
+      return tf.add(y, b) as tf.Tensor4D;
+    },
+  };
+}
+
+/** Nearest-neighbour 2x upsampling: [B, H, W, C] -> [B, 2H, 2W, C]. */
+export function upsample2x(x: tf.Tensor4D): tf.Tensor4D {
+  const [, h, w] = x.shape;
+  return tf.image.resizeNearestNeighbor(x, [2 * h, 2 * w]);
+}
+
+/** 2x2 average pooling: [B, H, W, C] -> [B, H/2, W/2, C]. */
+export function downsample2x(x: tf.Tensor4D): tf.Tensor4D {
+  return tf.avgPool(x, 2, 2, 'valid');
+}
+
+/** SiLU / swish (Ramachandran et al. 2017), x * sigmoid(x). */
+export function silu<T extends tf.Tensor>(x: T): T {
+  return tf.mul(x, tf.sigmoid(x)) as T;
+}
+
+/**
+ * A pre-activation residual block (He et al. 2016): x + conv(act(conv(act(x)))).
+ * [B, H, W, C] -> [B, H, W, C]
+ */
+export function residualBlock(store: ParamStore, name: string, channels: number, kernel = 3): Layer<tf.Tensor4D, tf.Tensor4D> {
+  const first = conv2d(store, `${name}/conv1`, { kernel, inChannels: channels, outChannels: channels });
+  const second = conv2d(store, `${name}/conv2`, { kernel, inChannels: channels, outChannels: channels, init: { normal: 1e-3 } });
+  return { apply: (x) => tf.add(x, second.apply(first.apply(tf.relu(x)).relu())) as tf.Tensor4D };
+}

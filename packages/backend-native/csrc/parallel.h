@@ -13,7 +13,8 @@ constexpr int64_t kParallelMin = 1 << 15;
 inline int pickThreads(int threads, int64_t work, int64_t minWork = kParallelMin) {
   if (threads < 1) threads = 1;
   if (work < minWork) return 1;
-  int64_t maxUseful = work / (minWork / 2);
+  int64_t half = minWork / 2 > 0 ? minWork / 2 : 1;
+  int64_t maxUseful = work / half;
   if (maxUseful < threads) threads = static_cast<int>(maxUseful < 1 ? 1 : maxUseful);
   return threads;
 }

@@ -33,10 +33,18 @@ export function loadAddon(): AddonLoad {
   if (!existsSync(addonPath)) {
     return { reason: `addon not built (${addonPath} missing; run \`pnpm install\` or \`node scripts/build.mjs\` in packages/backend-native with a C++ toolchain)` };
   }
+  // OpenMP and OpenBLAS read these once, when the addon's libraries load. Idle
+  // threads should sleep rather than spin: the host's cores are shared (tfjs's
+  // own thread, other processes), and spinning workers starve them.
+  const envDefaults: Record<string, string> = { OMP_WAIT_POLICY: 'PASSIVE', OPENBLAS_THREAD_TIMEOUT: '4' };
+  const added = Object.keys(envDefaults).filter((k) => process.env[k] === undefined);
+  for (const k of added) process.env[k] = envDefaults[k];
   try {
     const require = createRequire(import.meta.url);
     return { addon: require(addonPath) as NativeAddon };
   } catch (err) {
     return { reason: `addon failed to load: ${(err as Error).message}` };
+  } finally {
+    for (const k of added) delete process.env[k];
   }
 }

@@ -1,0 +1,21 @@
+// Writes suite rows as CSV (atomically) and formats a console table.
+import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { stringify } from 'csv-stringify/sync';
+import type { SuiteRow } from './suite.ts';
+
+export function writeCsv(dir: string, suite: string, rows: SuiteRow[]): string {
+  mkdirSync(dir, { recursive: true });
+  const columns = [...new Set(rows.flatMap((r) => Object.keys(r)))];
+  const path = join(dir, `${suite}.csv`);
+  const tmp = `${path}.tmp-${process.pid}`;
+  writeFileSync(tmp, stringify(rows, { header: true, columns }));
+  renameSync(tmp, path);
+  return path;
+}
+
+export function formatTable(rows: SuiteRow[], columns: string[]): string {
+  const cells = [columns, ...rows.map((r) => columns.map((c) => String(r[c] ?? '')))];
+  const widths = columns.map((_, i) => Math.max(...cells.map((row) => row[i].length)));
+  return cells.map((row) => row.map((v, i) => v.padEnd(widths[i])).join('  ').trimEnd()).join('\n');
+}

@@ -1,0 +1,11 @@
+// Pluggable benchmark suites: name -> async function returning CSV rows.
+export interface SuiteOptions {
+  /** Comma-separated backend names to run (default: every backend the suite knows). */
+  backend?: string;
+  /** Substring a case name must contain. */
+  filter?: string;
+  log?: (line: string) => void;
+}
+
+export type SuiteRow = Record<string, string | number | boolean>;
+export type Suite = (opts: SuiteOptions) => Promise<SuiteRow[]>;

@@ -1,0 +1,105 @@
+/**
+ * Gated PixelCNN (van den Oord et al. 2016: "Pixel Recurrent Neural Networks",
+ * https://arxiv.org/abs/1601.06759, and "Conditional Image Generation with
+ * PixelCNN Decoders", https://arxiv.org/abs/1606.05328).
+ *
+ * Two stacks remove the blind spot of a single masked stack:
+ * - vertical: output (r, c) sees rows <= r (any nearby column); it only ever
+ *   reaches the horizontal stack shifted down one row, so rows < r;
+ * - horizontal: output (r, c) sees row r, columns < c in the first layer
+ *   (mask A: the pixel itself is hidden) and columns <= c after (mask B).
+ * The head is two 1x1 convs to a 256-way (config.levels) softmax per pixel.
+ */
+import { tf } from '@curtain/core';
+import type { ParamStore } from '@curtain/nn';
+import type { PixelCnnConfig } from './config.ts';
+import { gate, horizontalConv, shiftDown, shiftRight, verticalConv } from './causal.ts';
+
+interface GatedLayer {
+  vertical: [tf.Variable, tf.Variable];
+  horizontal: [tf.Variable, tf.Variable];
+  /** 1x1 conv carrying the (shifted) vertical pre-activations into the horizontal stack. */
+  link: tf.Variable;
+  /** 1x1 conv on the gated horizontal output before the residual add (absent in layer 0). */
+  out?: [tf.Variable, tf.Variable];
+}
+
+export class PixelCnnNetwork {
+  private readonly layers: GatedLayer[] = [];
+  private readonly head: Array<[tf.Variable, tf.Variable]>;
+  /** Output row r depends on input rows r - rowReach .. r only (used to crop while sampling). */
+  readonly rowReach: number;
+
+  constructor(store: ParamStore, config: Pick<PixelCnnConfig, 'width' | 'depth' | 'levels' | 'firstKernel'>) {
+    const { width: f, depth, levels, firstKernel: k } = config;
+    if (k % 2 !== 1 || k < 3) throw new Error(`firstKernel must be odd and >= 3, got ${k}`);
+    const half = (k - 1) / 2;
+    const conv = (name: string, shape: number[], init: 'he' | 'glorot' | { normal: number } = 'glorot'): [tf.Variable, tf.Variable] => [
+      store.create(`${name}/w`, shape, init),
+      store.create(`${name}/b`, [shape[3]], 'zeros'),
+    ];
+    // layer 0: vertical (half+1) x k over rows r-half..r; horizontal 1 x half over columns c-half..c-1 (mask A)
+    this.layers.push({
+      vertical: conv('layer0/vertical', [half + 1, k, 1, 2 * f]),
+      horizontal: conv('layer0/horizontal', [1, half, 1, 2 * f]),
+      link: store.create('layer0/link', [1, 1, 2 * f, 2 * f], 'glorot'),
+    });
+    // blocks: vertical 2 x 3 and horizontal 1 x 2 (mask B), residual horizontal stack
+    for (let i = 1; i <= depth; i++) {
+      this.layers.push({
+        vertical: conv(`layer${i}/vertical`, [2, 3, f, 2 * f]),
+        horizontal: conv(`layer${i}/horizontal`, [1, 2, f, 2 * f]),
+        link: store.create(`layer${i}/link`, [1, 1, 2 * f, 2 * f], 'glorot'),
+        out: conv(`layer${i}/out`, [1, 1, f, f]),
+      });
+    }
+    this.head = [conv('head/hidden', [1, 1, f, f], 'he'), conv('head/logits', [1, 1, f, levels], { normal: 0.01 })];
+    this.rowReach = half + depth + 1;
+  }
+
+  /** The horizontal stack's last features: x [B, H, W, 1] in [-1, 1] -> [B, H, W, F]. */
+  features(x: tf.Tensor4D): tf.Tensor4D {
+    let v = x; // [B, H, W, 1]
+    let h = x;
+    this.layers.forEach((layer, i) => {
+      const vPre = verticalConv(v, layer.vertical[0] as tf.Tensor4D, layer.vertical[1] as tf.Tensor1D); // [B, H, W, 2F]
+      const hIn = i === 0 ? shiftRight(h) : h; // mask A on the first layer
+      const hPre = tf.add(
+        horizontalConv(hIn, layer.horizontal[0] as tf.Tensor4D, layer.horizontal[1] as tf.Tensor1D),
+        tf.conv2d(shiftDown(vPre), layer.link as tf.Tensor4D, 1, 'valid'),
+      ) as tf.Tensor4D; // [B, H, W, 2F]
+      v = gate(vPre); // [B, H, W, F]
+      const hGated = gate(hPre); // [B, H, W, F]
+      h = layer.out
+        ? (tf.add(h, tf.add(tf.conv2d(hGated, layer.out[0] as tf.Tensor4D, 1, 'valid'), layer.out[1])) as tf.Tensor4D)
+        : hGated;
+    });
+    return h;
+  }
+
+  /** Unnormalised log-probabilities of each level: features [..., F] -> [..., levels]. */
+  logitsFromFeatures(h: tf.Tensor4D): tf.Tensor4D {
+    const [hidden, logits] = this.head;
+    const a = tf.relu(tf.add(tf.conv2d(tf.relu(h), hidden[0] as tf.Tensor4D, 1, 'valid'), hidden[1])) as tf.Tensor4D; // [B, H, W, F]
+    return tf.add(tf.conv2d(a, logits[0] as tf.Tensor4D, 1, 'valid'), logits[1]) as tf.Tensor4D; // [B, H, W, levels]
+  }
+
+  /** x [B, H, W, 1] in [-1, 1] -> logits [B, H, W, levels] of p(x_rc | pixels before rc). */
+  logits(x: tf.Tensor4D): tf.Tensor4D {
+    return this.logitsFromFeatures(this.features(x));
+  }
+
+  /**
+   * Logits of pixel (r, c) computed from rows max(0, r - rowReach)..r only:
+   * the same numbers as logits(x)[:, r, c], at a fraction of the cost.
+   * x [B, H, W, 1] -> [B, levels]
+   */
+  logitsAt(x: tf.Tensor4D, r: number, c: number): tf.Tensor2D {
+    const [batch, , w] = x.shape;
+    const top = Math.max(0, r - this.rowReach);
+    const rows = tf.slice(x, [0, top, 0, 0], [batch, r - top + 1, w, 1]); // [B, r-top+1, W, 1]
+    const h = this.features(rows);
+    const pixel = tf.slice(h, [0, r - top, c, 0], [batch, 1, 1, h.shape[3]]); // [B, 1, 1, F]
+    return tf.reshape(this.logitsFromFeatures(pixel), [batch, -1]) as tf.Tensor2D; // [B, levels]
+  }
+}

@@ -1,0 +1,147 @@
+import { assertNoLeak, tf, useCpuBackend } from '@curtain/core';
+import { BatchStream, imagesToTensor, loadSynthetic } from '@curtain/data';
+import { maxWeightChange, snapshotWeights } from '@curtain/nn';
+import { mkdtempSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { PIXELCNN, PixelCnnModel } from '../src/index.ts';
+
+const SHAPE = { height: 8, width: 8, channels: 1 };
+const TINY = { width: 6, depth: 2, batchSize: 8 };
+
+beforeAll(async () => {
+  await useCpuBackend();
+});
+
+/** Random images on the 8-bit grid. */
+function randomImages(n: number, h: number, w: number, seed: number): tf.Tensor4D {
+  return tf.tidy(() => tf.div(tf.floor(tf.randomUniform([n, h, w, 1], 0, 256, 'float32', seed)), 255) as tf.Tensor4D);
+}
+
+describe('PixelCNN causality', () => {
+  it('output pixel i has zero gradient w.r.t. input pixels at or after i, nonzero w.r.t. every pixel before', () => {
+    const h = 5;
+    const w = 5;
+    const model = new PixelCnnModel({ width: 8, depth: 2, firstKernel: 5 }, { height: h, width: w, channels: 1 }, 3);
+    const x = tf.tidy(() => tf.sub(tf.mul(randomImages(1, h, w, 1), 2), 1) as tf.Tensor4D);
+    for (let i = 0; i < h * w; i++) {
+      const r = Math.floor(i / w);
+      const c = i % w;
+      const grad = tf.tidy(() =>
+        tf.grad((input: tf.Tensor4D) => tf.sum(tf.slice(model.net.logits(input), [0, r, c, 0], [1, 1, 1, -1])))(x).dataSync(),
+      );
+      for (let j = 0; j < h * w; j++) {
+        if (j >= i) expect(grad[j], `d out(${i}) / d in(${j})`).toBe(0);
+        else expect(Math.abs(grad[j]), `d out(${i}) / d in(${j}) (blind spot?)`).toBeGreaterThan(0);
+      }
+    }
+    x.dispose();
+    model.dispose();
+  });
+
+  it('the row-cropped conditionals used for sampling equal the full network outputs', () => {
+    const model = new PixelCnnModel({ width: 6, depth: 1, firstKernel: 3 }, { height: 12, width: 8, channels: 1 }, 5);
+    expect(model.net.rowReach).toBeLessThan(11); // cropping really drops rows here
+    const x = tf.tidy(() => tf.sub(tf.mul(randomImages(2, 12, 8, 2), 2), 1) as tf.Tensor4D);
+    const full = tf.tidy(() => model.net.logits(x));
+    for (const [r, c] of [[0, 0], [3, 5], [7, 2], [11, 7]]) {
+      const cropped = tf.tidy(() => model.net.logitsAt(x, r, c));
+      const reference = tf.tidy(() => tf.reshape(tf.slice(full, [0, r, c, 0], [2, 1, 1, -1]), [2, -1]));
+      const diff = tf.tidy(() => tf.max(tf.abs(tf.sub(cropped, reference))).dataSync()[0]);
+      expect(diff).toBeLessThan(1e-5);
+      tf.dispose([cropped, reference]);
+    }
+    tf.dispose([x, full]);
+    model.dispose();
+  });
+});
+
+describe('PixelCNN likelihood', () => {
+  it('is a normalised distribution: probabilities of all 4^(2x2) images sum to 1', () => {
+    const levels = 4;
+    const model = new PixelCnnModel({ width: 6, depth: 1, firstKernel: 3, levels }, { height: 2, width: 2, channels: 1 }, 7);
+    // make the conditionals far from uniform so the check means something
+    for (const v of model.variables()) v.assign(tf.tidy(() => tf.add(v, tf.randomNormal(v.shape, 0, 0.5, 'float32', 11))));
+    const count = levels ** 4;
+    const values = new Float32Array(count * 4);
+    for (let n = 0; n < count; n++) {
+      for (let p = 0; p < 4; p++) values[n * 4 + p] = (Math.floor(n / levels ** p) % levels) / (levels - 1);
+    }
+    const images = tf.tensor4d(values, [count, 2, 2, 1]);
+    const logProb = model.logProb(images);
+    const probs = Array.from(logProb.dataSync(), Math.exp);
+    const total = probs.reduce((a, b) => a + b, 0);
+    expect(total).toBeCloseTo(1, 4);
+    expect(Math.max(...probs) / Math.min(...probs)).toBeGreaterThan(2); // not uniform
+    // bitsPerDim is the mean of -log2 p / D, kind exact
+    const bpd = model.bitsPerDim(images);
+    expect(bpd.kind).toBe('exact');
+    const expected = -probs.reduce((s, p) => s + Math.log2(p), 0) / (count * 4);
+    expect(bpd.value).toBeCloseTo(expected, 4);
+    tf.dispose([images, logProb]);
+    model.dispose();
+  });
+});
+
+describe('PixelCNN model contract', () => {
+  it('a train step changes weights and leaks nothing; evaluation and sampling change nothing', () => {
+    const model = PIXELCNN.create(TINY, SHAPE, 1);
+    const batch = randomImages(8, 8, 8, 3);
+    const before = snapshotWeights(model.variables());
+    const stats = assertNoLeak('pixelcnn trainStep', () => model.trainStep(batch));
+    expect(Number.isFinite(stats.loss)).toBe(true);
+    expect(maxWeightChange(before, model.variables())).toBeGreaterThan(0);
+    const after = snapshotWeights(model.variables());
+    const bpd = assertNoLeak('pixelcnn bitsPerDim', () => model.bitsPerDim!(batch));
+    expect(bpd.kind).toBe('exact');
+    expect(bpd.value).toBeGreaterThan(0);
+    const samples = assertNoLeak('pixelcnn sample', () => model.sample(3, { seed: 4 }), 1);
+    expect(samples.shape).toEqual([3, 8, 8, 1]);
+    const values = samples.dataSync();
+    expect(values.every((v) => v >= 0 && v <= 1 && Math.abs(v * 255 - Math.round(v * 255)) < 1e-4)).toBe(true);
+    expect(maxWeightChange(after, model.variables())).toBe(0);
+    expect(model.sampleCost({ seed: 0 }).networkEvals).toBe(64);
+    expect(model.health!()).toBe('ok');
+    // same seed, same images; another seed, other images
+    const again = model.sample(3, { seed: 4 });
+    const other = model.sample(3, { seed: 5 });
+    expect(Array.from(again.dataSync())).toEqual(Array.from(values));
+    expect(Array.from(other.dataSync())).not.toEqual(Array.from(values));
+    tf.dispose([batch, samples, again, other]);
+    model.dispose();
+  });
+
+  it('saves and loads its weights', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'curtain-pixelcnn-'));
+    const a = PIXELCNN.create(TINY, SHAPE, 1);
+    const b = PIXELCNN.create(TINY, SHAPE, 2);
+    await a.save(dir);
+    await b.load(dir);
+    expect(snapshotWeights(b.variables())).toEqual(snapshotWeights(a.variables()));
+    a.dispose();
+    b.dispose();
+  });
+
+  it('refuses colour images and bad levels with a clear error', () => {
+    expect(() => PIXELCNN.create({}, { height: 8, width: 8, channels: 3 }, 0)).toThrow(/1 channel/);
+    expect(() => PIXELCNN.create({ levels: 1 }, SHAPE, 0)).toThrow(/levels/);
+  });
+
+  it('a few hundred steps on synthetic bars lower held-out bits/dim', () => {
+    const data = loadSynthetic({ count: 256, size: 8, seed: 1 });
+    const model = PIXELCNN.create({ ...TINY, batchSize: 16, learningRate: 3e-3 }, SHAPE, 1);
+    const heldOut = imagesToTensor(data.heldOut);
+    const start = model.bitsPerDim!(heldOut).value;
+    const stream = new BatchStream(data.train, 16, 1);
+    for (let step = 0; step < 200; step++) {
+      const batch = stream.next();
+      model.trainStep(batch);
+      batch.dispose();
+    }
+    const end = model.bitsPerDim!(heldOut).value;
+    expect(end).toBeLessThan(start - 1);
+    heldOut.dispose();
+    model.dispose();
+  });
+});

@@ -1,0 +1,127 @@
+import { assertNoLeak, SeededRng, tf, useCpuBackend } from '@curtain/core';
+import { BatchStream, loadSynthetic } from '@curtain/data';
+import { maxWeightChange, snapshotWeights } from '@curtain/nn';
+import { mkdtempSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DDPM, DdpmModel, qSample } from '../src/index.ts';
+
+const shape = { height: 8, width: 8, channels: 1 };
+const tiny = { width: 4, depth: 1, timesteps: 20, batchSize: 16, boundTimesteps: 0 };
+const data = loadSynthetic({ count: 64, size: 8, seed: 1 });
+let model: DdpmModel;
+
+beforeAll(async () => {
+  await useCpuBackend();
+  model = DDPM.create(tiny, shape, 7) as DdpmModel;
+});
+afterAll(() => model.dispose());
+
+describe('DDPM entry', () => {
+  it('has the contract fields, and the first sampler is ancestral DDPM', () => {
+    expect(DDPM.variant).toBe('ddpm');
+    expect(DDPM.family).toBe('diffusion');
+    expect(Object.isFrozen(DDPM.defaults)).toBe(true);
+    expect(DDPM.samplers[0].options.sampler).toBe('ddpm');
+    expect(Object.keys(DDPM.sizes)).toContain(DDPM.referenceSize);
+    expect(() => DDPM.create({ width: 4 }, { height: 6, width: 6, channels: 1 }, 1)).toThrow(/divisible by 4/);
+    expect(() => DDPM.create({ widht: 4 } as never, shape, 1)).toThrow(/unknown key/);
+  });
+
+  it('default size at 28x28 has a modest parameter count', () => {
+    const m = DDPM.create({}, { height: 28, width: 28, channels: 1 }, 1) as DdpmModel;
+    expect(m.parameterCount()).toBeGreaterThan(10_000);
+    expect(m.parameterCount()).toBeLessThan(200_000);
+    m.dispose();
+  });
+});
+
+describe('DdpmModel', () => {
+  it('a train step changes weights, leaks nothing and returns finite numbers', () => {
+    const stream = new BatchStream(data.train, 16, 1);
+    const batch = stream.next();
+    const before = snapshotWeights(model.variables());
+    const stats = assertNoLeak('trainStep', () => model.trainStep(batch));
+    expect(Number.isFinite(stats.loss)).toBe(true);
+    expect(maxWeightChange(before, model.variables())).toBeGreaterThan(0);
+    batch.dispose();
+  });
+
+  it('sampling (both samplers) is deterministic per seed, in [0, 1], leak-free, and does not change weights', () => {
+    const before = snapshotWeights(model.variables());
+    for (const options of [{ sampler: 'ddpm' }, { sampler: 'ddim', steps: 5, eta: 0 }, { sampler: 'ddim', steps: 4, eta: 1 }]) {
+      const evalsBefore = model.networkEvaluations;
+      const a = assertNoLeak('sample', () => model.sample(3, { seed: 5, ...options }), 1);
+      expect(model.networkEvaluations - evalsBefore).toBe(model.sampleCost({ seed: 5, ...options }).networkEvals);
+      const b = model.sample(3, { seed: 5, ...options });
+      expect(a.shape).toEqual([3, 8, 8, 1]);
+      const values = a.dataSync();
+      for (const v of values) {
+        expect(Number.isFinite(v)).toBe(true);
+        expect(v).toBeGreaterThanOrEqual(0);
+        expect(v).toBeLessThanOrEqual(1);
+      }
+      expect(Array.from(b.dataSync())).toEqual(Array.from(values));
+      tf.dispose([a, b]);
+    }
+    expect(model.sampleCost({ seed: 0 }).networkEvals).toBe(20);
+    expect(model.sampleCost({ seed: 0, sampler: 'ddim', steps: 7 }).networkEvals).toBe(7);
+    expect(maxWeightChange(before, model.variables())).toBe(0);
+  });
+
+  it('bitsPerDim is a finite positive bound; the Monte Carlo estimate averages to the full sum', () => {
+    const batch = new BatchStream(data.heldOut, 8, 2).next();
+    const before = snapshotWeights(model.variables());
+    const full = assertNoLeak('bitsPerDim', () => model.bitsPerDim(batch, 0));
+    expect(full.kind).toBe('bound');
+    expect(Number.isFinite(full.value)).toBe(true);
+    expect(full.value).toBeGreaterThan(0);
+    expect(maxWeightChange(before, model.variables())).toBe(0);
+    // a 19-term sum (T = 20) against K = 5 estimates: close on average, not equal each time
+    const estimates = [0, 1, 2, 3].map(() => model.bitsPerDim(batch, 5).value);
+    for (const e of estimates) expect(Number.isFinite(e)).toBe(true);
+    const mean = estimates.reduce((a, b) => a + b, 0) / estimates.length;
+    expect(Math.abs(mean - full.value)).toBeLessThan(0.5 * full.value);
+    batch.dispose();
+  });
+
+  it('save and load round-trip weights and the sampling average', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'ddpm-'));
+    await model.save(dir);
+    const other = DDPM.create(tiny, shape, 99) as DdpmModel;
+    await other.load(dir);
+    const a = model.sample(2, { seed: 3, sampler: 'ddim', steps: 3 });
+    const b = other.sample(2, { seed: 3, sampler: 'ddim', steps: 3 });
+    expect(Array.from(b.dataSync())).toEqual(Array.from(a.dataSync()));
+    tf.dispose([a, b]);
+    other.dispose();
+  });
+
+  it('a briefly trained tiny model predicts the noise better than predicting zero', () => {
+    const m = DDPM.create({ ...tiny, width: 8, learningRate: 3e-3 }, shape, 3) as DdpmModel;
+    const stream = new BatchStream(data.train, 16, 3);
+    for (let i = 0; i < 60; i++) {
+      const batch = stream.next();
+      m.trainStep(batch);
+      batch.dispose();
+    }
+    const rng = new SeededRng(11);
+    const x01 = new BatchStream(data.heldOut, 16, 4).next();
+    const [modelMse, zeroMse] = tf.tidy(() => {
+      const x0 = tf.sub(tf.mul(x01, 2), 1) as tf.Tensor4D;
+      let model = 0;
+      let zero = 0;
+      for (const t of [2, 5, 10, 15]) {
+        const noise = tf.randomNormal(x0.shape, 0, 1, 'float32', rng.nextSeed()) as tf.Tensor4D;
+        const xt = qSample(m.schedule, x0, new Array(16).fill(t), noise);
+        model += tf.mean(tf.square(tf.sub(m.epsModel(xt, t), noise))).dataSync()[0];
+        zero += tf.mean(tf.square(noise)).dataSync()[0];
+      }
+      return [model, zero];
+    });
+    expect(modelMse).toBeLessThan(0.8 * zeroMse);
+    x01.dispose();
+    m.dispose();
+  });
+});

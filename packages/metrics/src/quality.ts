@@ -1,0 +1,117 @@
+import { SeededRng, tf, UsageError } from '@curtain/core';
+import { type Dataset, loadDataset, sampleImages } from '@curtain/data';
+import type { Evaluator } from './evaluator.ts';
+import type { FeatureMatrix } from './feature-matrix.ts';
+import { frechetDistance } from './frechet.ts';
+import { kernelInceptionDistance } from './kid.ts';
+import { precisionRecall } from './precision-recall.ts';
+
+export interface QualityOptions {
+  /** Seed for the KID subsets (recorded in the result). */
+  seed: number;
+  /** KID samples per subset (default 1000, clamped to the smaller set). */
+  kidSubsetSize?: number;
+  /** KID subsets (default 10). */
+  kidSubsets?: number;
+  /** Neighbourhood size of precision/recall (default 3). */
+  k?: number;
+}
+
+/** One evaluation of generated images against real ones, with what it depended on. */
+export interface QualityMetrics {
+  evaluatorId: string;
+  realCount: number;
+  fakeCount: number;
+  seed: number;
+  fd: number;
+  kid: number;
+  kidStd: number;
+  kidSubsetSize: number;
+  kidSubsets: number;
+  precision: number;
+  recall: number;
+  k: number;
+}
+
+type Images = tf.Tensor4D | FeatureMatrix;
+
+function featuresOf(evaluator: Evaluator, images: Images): FeatureMatrix {
+  return images instanceof tf.Tensor ? evaluator.features(images) : images;
+}
+
+/** All metrics from feature matrices (rows are samples). */
+export function qualityFromFeatures(evaluatorId: string, real: FeatureMatrix, fake: FeatureMatrix, opts: QualityOptions): QualityMetrics {
+  const kid = kernelInceptionDistance(real, fake, { subsetSize: opts.kidSubsetSize, subsets: opts.kidSubsets, seed: opts.seed });
+  const pr = precisionRecall(real, fake, opts.k ?? 3);
+  return {
+    evaluatorId,
+    realCount: real.rows,
+    fakeCount: fake.rows,
+    seed: opts.seed,
+    fd: frechetDistance(real, fake),
+    kid: kid.mean,
+    kidStd: kid.std,
+    kidSubsetSize: kid.subsetSize,
+    kidSubsets: kid.subsets,
+    precision: pr.precision,
+    recall: pr.recall,
+    k: pr.k,
+  };
+}
+
+/**
+ * FD, KID, precision and recall of `fake` (generated images [N, 28, 28, 1] in
+ * [0, 1], or their features) against `real`, in `evaluator`'s feature space.
+ * The caller keeps ownership of the tensors.
+ */
+export function evaluateSamples(args: { evaluator: Evaluator; real: Images; fake: Images } & QualityOptions): QualityMetrics {
+  const { evaluator, real, fake, ...opts } = args;
+  return qualityFromFeatures(evaluator.id, featuresOf(evaluator, real), featuresOf(evaluator, fake), opts);
+}
+
+/** The real images every model of a study is compared against: n training images in a seeded order. */
+export function realReference(dataset: Dataset, n: number, seed: number): tf.Tensor4D {
+  return sampleImages(dataset.train, n, seed);
+}
+
+/** n images of independent uniform noise in [0, 1], [n, H, W, C]. */
+export function uniformNoiseImages(n: number, shape: readonly [number, number, number], seed: number): tf.Tensor4D {
+  const values = new SeededRng(seed).fillUniform(new Float32Array(n * shape[0] * shape[1] * shape[2]));
+  return tf.tensor4d(values, [n, ...shape]);
+}
+
+export interface ReferenceRow extends QualityMetrics {
+  /** 'data': held-out real images (the floor a model can reach); 'noise': uniform noise (the ceiling). */
+  reference: 'data' | 'noise';
+  dataset: string;
+}
+
+/**
+ * The two rows every report shows beside its models, both measured against
+ * realReference(dataset, n, seed): `data` scores n held-out real images, `noise`
+ * n uniform-noise images.
+ */
+export function referenceRows(
+  dataset: Dataset | string,
+  evaluator: Evaluator,
+  n: number,
+  seed: number,
+  opts: Omit<QualityOptions, 'seed'> = {},
+): ReferenceRow[] {
+  const data = typeof dataset === 'string' ? loadDataset(dataset) : dataset;
+  if (n > data.heldOut.count) throw new UsageError(`referenceRows: n = ${n} exceeds the ${data.heldOut.count} held-out images of ${data.name}`);
+  const rng = new SeededRng(seed);
+  const realImages = realReference(data, n, rng.nextSeed());
+  const heldOutImages = sampleImages(data.heldOut, n, rng.nextSeed());
+  const noiseImages = uniformNoiseImages(n, [data.train.height, data.train.width, data.train.channels], rng.nextSeed());
+  try {
+    const real = evaluator.features(realImages);
+    const metricsOpts = { ...opts, seed };
+    return [
+      { reference: 'data', dataset: data.name, ...qualityFromFeatures(evaluator.id, real, evaluator.features(heldOutImages), metricsOpts) },
+      { reference: 'noise', dataset: data.name, ...qualityFromFeatures(evaluator.id, real, evaluator.features(noiseImages), metricsOpts) },
+    ];
+  } finally {
+    tf.dispose([realImages, heldOutImages, noiseImages]);
+  }
+}

@@ -1,0 +1,92 @@
+import { contentHash, mergeConfig, type ParadigmEntry, type SamplerSetting, UsageError } from '@curtain/core';
+import type { Preset } from './presets.ts';
+
+/** Version of the evaluation protocol; part of every run key. */
+export const PROTOCOL = 'nested-v1';
+
+/** One training run: a variant at one size and seed, evaluated at each budget. */
+export interface Job {
+  jobKey: string;
+  variant: string;
+  entry: ParadigmEntry;
+  size: string;
+  seed: number;
+  config: Record<string, unknown>;
+  budgets: number[];
+  samplers: SamplerSetting[];
+}
+
+export interface PlanContext {
+  dataset: string;
+  evaluatorId: string;
+}
+
+export type Registry = Readonly<Record<string, ParadigmEntry>>;
+
+export function resolveVariants(names: readonly string[], registry: Registry): string[] {
+  for (const name of names) {
+    if (!registry[name]) {
+      throw new UsageError(`unknown paradigm '${name}'; expected one of ${Object.keys(registry).join(', ')}`);
+    }
+  }
+  return [...names];
+}
+
+/** Expands a preset into jobs, in a fixed order (variant, size, seed). */
+export function planJobs(preset: Preset, registry: Registry, context: PlanContext): Job[] {
+  const jobs: Job[] = [];
+  const budgets = [...preset.budgets].sort((a, b) => a - b);
+  for (const variant of resolveVariants(preset.variants, registry)) {
+    const entry = registry[variant];
+    const sizes = Object.keys(entry.sizes).slice(0, preset.sizeCount);
+    const samplers = preset.samplers === 'all' ? [...entry.samplers] : entry.samplers.slice(0, 1);
+    for (const size of sizes) {
+      const config = { ...mergeConfig(entry.defaults, entry.sizes[size], `${variant} size ${size}`) };
+      for (const seed of preset.seeds) {
+        const jobKey = contentHash({ variant, config, seed, ...context, protocol: PROTOCOL, evalSamples: preset.evalSamples });
+        jobs.push({ jobKey, variant, entry, size, seed, config, budgets, samplers });
+      }
+    }
+  }
+  return jobs;
+}
+
+/** The key of one row: everything that determines its numbers. */
+export function runKey(job: Job, budget: number, sampler: SamplerSetting, preset: Preset, context: PlanContext): string {
+  return contentHash({
+    variant: job.variant,
+    config: job.config,
+    seed: job.seed,
+    budget,
+    sampler,
+    evalSamples: preset.evalSamples,
+    bpdImages: preset.bpdImages,
+    ...context,
+    protocol: PROTOCOL,
+  });
+}
+
+export function referenceKey(variant: string, seed: number, preset: Preset, context: PlanContext): string {
+  return contentHash({ variant, seed, evalSamples: preset.evalSamples, ...context, protocol: PROTOCOL });
+}
+
+export interface Shard {
+  index: number;
+  count: number;
+}
+
+/** Parses `i/n` (1-based i), e.g. 2/4. */
+export function parseShard(text: string): Shard {
+  const match = /^(\d+)\/(\d+)$/.exec(text.trim());
+  const index = match ? Number(match[1]) : Number.NaN;
+  const count = match ? Number(match[2]) : Number.NaN;
+  if (!match || count < 1 || index < 1 || index > count) {
+    throw new UsageError(`--shard: expected i/n with 1 <= i <= n (e.g. 2/4), got '${text}'`);
+  }
+  return { index, count };
+}
+
+/** Deterministic partition: job k (in plan order) belongs to shard (k mod n) + 1. */
+export function inShard(position: number, shard: Shard | undefined): boolean {
+  return !shard || position % shard.count === shard.index - 1;
+}

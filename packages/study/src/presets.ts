@@ -1,0 +1,90 @@
+import { UsageError } from '@curtain/core';
+
+/**
+ * A preset fixes the whole grid. Budgets are training FLOPs (forward +
+ * backward + optimiser, counted by @curtain/core from one profiled step),
+ * log-spaced; every (variant, size, seed) is trained once to the largest
+ * budget its size affords and evaluated as it passes each smaller one
+ * (the "nested" protocol: constant learning rate, no schedule tied to the
+ * final budget).
+ */
+export interface Preset {
+  name: string;
+  description: string;
+  variants: readonly string[];
+  budgets: readonly number[];
+  seeds: readonly number[];
+  /** How many of each variant's sizes to try, smallest first. */
+  sizeCount: number;
+  /** Generated and real images per FD/KID/precision/recall evaluation. */
+  evalSamples: number;
+  /** Held-out images for bits/dim. */
+  bpdImages: number;
+  /** 'first': each variant's default sampler only; 'all': every sampler it lists. */
+  samplers: 'first' | 'all';
+  /** KID subsets (size = min(evalSamples, 1000) / 2). */
+  kidSubsets: number;
+  /** Benchmark suites `pnpm reports` runs beside the study. */
+  benchSuites: readonly string[];
+}
+
+export const ALL_VARIANTS = ['gan', 'vae', 'hvae', 'pcvae', 'pixelcnn', 'flow', 'ddpm'] as const;
+
+export const PRESETS: Readonly<Record<string, Preset>> = Object.freeze({
+  smoke: {
+    name: 'smoke',
+    description: 'CI check of the whole pipeline: every variant, tiny budgets, 2 seeds (within 5 minutes on 2 cores)',
+    variants: ALL_VARIANTS,
+    budgets: [5e9, 1e10],
+    seeds: [1, 2],
+    sizeCount: 1,
+    evalSamples: 64,
+    bpdImages: 64,
+    samplers: 'first',
+    kidSubsets: 4,
+    benchSuites: [],
+  },
+  quick: {
+    name: 'quick',
+    description: "the README's answer: every variant at 3 budgets and 3 seeds, 2 sizes (within 30 minutes on 2 cores, native backend)",
+    variants: ALL_VARIANTS,
+    budgets: [3e10, 1e11, 3e11],
+    seeds: [1, 2, 3],
+    sizeCount: 2,
+    evalSamples: 256,
+    bpdImages: 256,
+    samplers: 'all',
+    kidSubsets: 10,
+    benchSuites: ['engine'],
+  },
+  full: {
+    name: 'full',
+    description: 'long or GPU runs: 5 budgets, every size, 5 seeds, 10,000 samples',
+    variants: ALL_VARIANTS,
+    budgets: [1e11, 3e11, 1e12, 3e12, 1e13],
+    seeds: [1, 2, 3, 4, 5],
+    sizeCount: 3,
+    evalSamples: 10_000,
+    bpdImages: 2000,
+    samplers: 'all',
+    kidSubsets: 50,
+    benchSuites: ['engine', 'train', 'sample'],
+  },
+});
+
+export function getPreset(name: string): Preset {
+  const preset = PRESETS[name];
+  if (!preset) throw new UsageError(`--preset: unknown preset '${name}'; expected one of ${Object.keys(PRESETS).join(', ')}`);
+  return preset;
+}
+
+/** Parses a budget such as 3e11, 300G, 1.5T or 1e12 into FLOPs. */
+export function parseBudget(text: string, flag = '--budgets'): number {
+  const match = /^\s*([0-9]*\.?[0-9]+(?:e[+-]?[0-9]+)?)\s*([kKMGTP]?)\s*$/.exec(text);
+  const scale: Record<string, number> = { '': 1, k: 1e3, K: 1e3, M: 1e6, G: 1e9, T: 1e12, P: 1e15 };
+  const value = match ? Number(match[1]) * scale[match[2]] : Number.NaN;
+  if (!Number.isFinite(value) || value <= 0) {
+    throw new UsageError(`${flag}: malformed budget '${text}'; expected a positive number of FLOPs such as 3e11 or 300G`);
+  }
+  return value;
+}

@@ -1,0 +1,235 @@
+import path from 'node:path';
+import {
+  type BackendInfo,
+  countFlops,
+  DivergedError,
+  type GenerativeModel,
+  type HostFingerprint,
+  type RunStatus,
+  type SamplerSetting,
+  tf,
+  UsageError,
+} from '@curtain/core';
+import { BatchStream, type Dataset, imagesToTensor } from '@curtain/data';
+import type { RunRow } from './columns.ts';
+import type { QualityJudge } from './judge.ts';
+import { type Job, type PlanContext, runKey } from './plan.ts';
+import type { Preset } from './presets.ts';
+import { gridPath } from './grid-path.ts';
+import { writeSampleGrid } from './sample-grid.ts';
+
+export interface JobEnvironment {
+  dataset: Dataset;
+  preset: Preset;
+  context: PlanContext;
+  judge: QualityJudge;
+  host: HostFingerprint;
+  backend: BackendInfo;
+  outDir: string;
+  /** Keys already in runs.csv: those rows are not evaluated or written again. */
+  doneKeys: Set<string>;
+  /** Appends finished rows (whole lines) to runs.csv. */
+  appendRows(rows: RunRow[]): void;
+  /** Called with FLOPs trained since the last call, for the progress bar. */
+  onTrained(flops: number, label: string): void;
+  log(line: string): void;
+  /** Write sample grids for this job (the study does it for the first seed). */
+  writeGrids: boolean;
+}
+
+/** FLOPs of one training step of a fresh model of this job (used by --dry-run too). */
+export async function measureStepFlops(job: Job, dataset: Dataset): Promise<{ flopsPerStep: number; stepMs: number }> {
+  const model = createModel(job, dataset);
+  const stream = new BatchStream(dataset.train, Number(job.config.batchSize), job.seed);
+  try {
+    const batch = stream.next();
+    const counted = await countFlops(() => model.trainStep(batch));
+    batch.dispose();
+    const timed = stream.next();
+    const start = performance.now();
+    model.trainStep(timed);
+    const stepMs = performance.now() - start;
+    timed.dispose();
+    return { flopsPerStep: counted.total, stepMs };
+  } finally {
+    model.dispose();
+  }
+}
+
+function createModel(job: Job, dataset: Dataset): GenerativeModel {
+  const shape = { height: dataset.train.height, width: dataset.train.width, channels: dataset.train.channels };
+  return job.entry.create(job.config as never, shape, job.seed);
+}
+
+/** Budgets this job reaches, with the step count at which each is spent. */
+export function budgetSteps(job: Job, flopsPerStep: number): Array<{ budget: number; steps: number }> {
+  return job.budgets.map((budget) => ({ budget, steps: Math.floor(budget / flopsPerStep) })).filter((b) => b.steps >= 1);
+}
+
+/**
+ * Trains one job to its largest budget, evaluating and appending rows as it
+ * passes each budget. A divergence ends training and fills the remaining
+ * budgets with `diverged` rows; it never throws.
+ */
+export async function runJob(job: Job, env: JobEnvironment, isSmallestSize: boolean): Promise<void> {
+  const { preset, context, dataset } = env;
+  const allKeys = job.budgets.flatMap((budget) => job.samplers.map((s) => runKey(job, budget, s, preset, context)));
+  if (allKeys.every((key) => env.doneKeys.has(key))) return;
+
+  const model = createModel(job, dataset);
+  const stream = new BatchStream(dataset.train, Number(job.config.batchSize), job.seed);
+  const params = model.variables().reduce((total, v) => total + v.size, 0);
+  const sampleFlopsCache = new Map<string, number>();
+  let trainSeconds = 0;
+  let step = 0;
+  let flopsPerStep = 0;
+  let diverged: DivergedError | undefined;
+
+  try {
+    const first = stream.next();
+    const t0 = performance.now();
+    try {
+      flopsPerStep = (await countFlops(() => model.trainStep(first))).total;
+    } catch (error) {
+      if (!(error instanceof DivergedError)) throw error;
+      diverged = error;
+    } finally {
+      first.dispose();
+    }
+    trainSeconds += (performance.now() - t0) / 1000;
+    step = 1;
+    const reachable = budgetSteps(job, Math.max(flopsPerStep, 1));
+    const smallest = Math.min(...job.budgets);
+    if (!diverged && reachable.length === 0 && isSmallestSize) {
+      throw new UsageError(
+        `budget ${smallest.toExponential(2)} FLOPs is smaller than one training step of ${job.variant} size ${job.size} (${flopsPerStep.toExponential(2)} FLOPs); raise --budgets or pick a smaller size`,
+      );
+    }
+    for (const skipped of job.budgets.filter((b) => !reachable.some((r) => r.budget === b))) {
+      env.log(`${job.variant}/${job.size}: budget ${skipped.toExponential(1)} is below one step (${flopsPerStep.toExponential(2)} FLOPs); skipped`);
+    }
+    env.onTrained(flopsPerStep, `${job.variant}/${job.size} seed ${job.seed}`);
+
+    for (const { budget, steps } of reachable) {
+      const start = performance.now();
+      while (!diverged && step < steps) {
+        const batch = stream.next();
+        try {
+          model.trainStep(batch);
+        } catch (error) {
+          if (!(error instanceof DivergedError)) throw error;
+          diverged = error;
+        } finally {
+          batch.dispose();
+        }
+        step += 1;
+        env.onTrained(flopsPerStep, `${job.variant}/${job.size} seed ${job.seed} step ${step}/${steps}`);
+      }
+      trainSeconds += (performance.now() - start) / 1000;
+      const keys = job.samplers.map((s) => runKey(job, budget, s, preset, context));
+      if (keys.every((key) => env.doneKeys.has(key))) continue;
+      const status: RunStatus = diverged ? 'diverged' : (model.health?.() ?? 'ok');
+      const bpd = diverged ? undefined : bitsPerDim(model, dataset, preset.bpdImages);
+      const rows: RunRow[] = [];
+      for (const [i, sampler] of job.samplers.entries()) {
+        if (env.doneKeys.has(keys[i])) continue;
+        const base = {
+          run_key: keys[i],
+          job_key: job.jobKey,
+          paradigm: job.entry.family,
+          variant: job.variant,
+          sampler: sampler.label,
+          size: job.size,
+          seed: job.seed,
+          budget_flops: budget,
+          flops_per_step: flopsPerStep,
+          steps: Math.min(step, steps),
+          train_seconds: trainSeconds,
+          status,
+          bpd: bpd?.value ?? '',
+          bpd_kind: bpd?.kind ?? '',
+          network_evals: model.sampleCost({ seed: 0, ...sampler.options }).networkEvals,
+          eval_samples: preset.evalSamples,
+          evaluator_id: context.evaluatorId,
+          dataset: context.dataset,
+          protocol: 'nested-v1',
+          params,
+          note: diverged ? diverged.message : '',
+          config: JSON.stringify(job.config),
+          ...env.host,
+          finished_at: new Date().toISOString(),
+        };
+        if (diverged) {
+          rows.push({ ...base, fd: '', kid: '', kid_std: '', precision: '', recall: '', sample_flops: '', sample_ms: '' });
+          continue;
+        }
+        const gridFile = env.writeGrids
+          ? path.join(env.outDir, gridPath({ variant: job.variant, sampler: sampler.label, best_size: job.size, budget_flops: budget }))
+          : undefined;
+        const evaluation = await evaluateSamples(model, sampler, job.seed * 1000 + rows.length, preset.evalSamples, env.judge, gridFile, sampleFlopsCache);
+        rows.push({ ...base, ...evaluation });
+      }
+      env.appendRows(rows);
+      for (const row of rows) env.doneKeys.add(String(row.run_key));
+      await model.save(path.join(env.outDir, 'checkpoints', job.jobKey, `b${budget.toExponential(0)}`));
+    }
+  } finally {
+    model.dispose();
+  }
+}
+
+function bitsPerDim(model: GenerativeModel, dataset: Dataset, count: number): { value: number; kind: string } | undefined {
+  if (!model.bitsPerDim || count <= 0) return undefined;
+  const n = Math.min(count, dataset.heldOut.count);
+  const chunk = 64;
+  let total = 0;
+  let kind = '';
+  for (let start = 0; start < n; start += chunk) {
+    const indices = Array.from({ length: Math.min(chunk, n - start) }, (_, i) => start + i);
+    const batch = imagesToTensor(dataset.heldOut, indices);
+    try {
+      const result = model.bitsPerDim(batch);
+      total += result.value * indices.length;
+      kind = result.kind;
+    } finally {
+      batch.dispose();
+    }
+  }
+  return { value: total / n, kind };
+}
+
+async function evaluateSamples(
+  model: GenerativeModel,
+  sampler: SamplerSetting,
+  seed: number,
+  count: number,
+  judge: QualityJudge,
+  gridFile: string | undefined,
+  sampleFlopsCache: Map<string, number>,
+): Promise<Pick<RunRow, 'fd' | 'kid' | 'kid_std' | 'precision' | 'recall' | 'sample_flops' | 'sample_ms'>> {
+  if (!sampleFlopsCache.has(sampler.label)) {
+    const counted = await countFlops(() => {
+      tf.dispose(model.sample(1, { seed, ...sampler.options }));
+    });
+    sampleFlopsCache.set(sampler.label, counted.total);
+  }
+  const start = performance.now();
+  const images = model.sample(count, { seed, ...sampler.options });
+  images.dataSync();
+  const sampleMs = (performance.now() - start) / count;
+  try {
+    const quality = judge.judge(images);
+    if (gridFile) writeSampleGrid(gridFile, images);
+    return {
+      fd: quality.fd,
+      kid: quality.kid,
+      kid_std: quality.kidStd,
+      precision: quality.precision,
+      recall: quality.recall,
+      sample_flops: sampleFlopsCache.get(sampler.label) ?? '',
+      sample_ms: sampleMs,
+    };
+  } finally {
+    images.dispose();
+  }
+}

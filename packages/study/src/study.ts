@@ -1,0 +1,168 @@
+import { accessSync, constants, mkdirSync, writeFileSync, rmSync } from 'node:fs';
+import path from 'node:path';
+import { type BackendInfo, hostFingerprint, SeededRng, tf, UsageError } from '@curtain/core';
+import { type Dataset, loadDataset, sampleImages } from '@curtain/data';
+import { RUN_COLUMNS, type RunRow } from './columns.ts';
+import { appendCsv, readCsv, writeTextAtomic } from './csv-store.ts';
+import type { QualityJudge } from './judge.ts';
+import { inShard, type Job, type PlanContext, planJobs, referenceKey, type Registry, type Shard } from './plan.ts';
+import type { Preset } from './presets.ts';
+import { formatDuration, Progress } from './progress.ts';
+import { budgetSteps, measureStepFlops, runJob } from './run-job.ts';
+
+export interface StudyOptions {
+  preset: Preset;
+  outDir: string;
+  dataset: string;
+  dataDir?: string;
+  backend: BackendInfo;
+  registry: Registry;
+  makeJudge(dataset: Dataset, preset: Preset): Promise<QualityJudge> | QualityJudge;
+  shard?: Shard;
+  dryRun?: boolean;
+  log?: (line: string) => void;
+  /** Load a dataset (tests inject a small synthetic one). */
+  loadData?: (name: string, dataDir?: string) => Dataset;
+}
+
+export const RUNS_FILE = 'runs.csv';
+
+/** Checks DIR can be created and written before any work starts. */
+export function ensureWritableDir(dir: string, flag = '--out'): void {
+  try {
+    mkdirSync(dir, { recursive: true });
+    accessSync(dir, constants.W_OK);
+    const probe = path.join(dir, `.write-probe-${process.pid}`);
+    writeFileSync(probe, '');
+    rmSync(probe);
+  } catch (error) {
+    throw new UsageError(`${flag} ${dir}: not a writable directory (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
+  }
+}
+
+/**
+ * Runs (or resumes) the study grid into outDir/runs.csv. Rows already present
+ * (by run_key) are skipped, so a killed study rerun ends complete with no
+ * duplicate and no lost row.
+ */
+export async function runStudy(opts: StudyOptions): Promise<{ jobs: number; written: number }> {
+  const log = opts.log ?? ((line: string) => process.stderr.write(`${line}\n`));
+  const { preset } = opts;
+  ensureWritableDir(opts.outDir);
+  const dataset = (opts.loadData ?? ((name, dir) => loadDataset(name, { dataDir: dir })))(opts.dataset, opts.dataDir);
+  const judge = await opts.makeJudge(dataset, preset);
+  const context: PlanContext = { dataset: opts.dataset, evaluatorId: judge.evaluatorId };
+  const allJobs = planJobs(preset, opts.registry, context);
+  const jobs = allJobs.filter((_, position) => inShard(position, opts.shard));
+  const shardLabel = opts.shard ? ` (shard ${opts.shard.index}/${opts.shard.count})` : '';
+  log(`study ${preset.name} on ${opts.dataset}${shardLabel}: ${jobs.length} training runs, budgets ${preset.budgets.map((b) => b.toExponential(0)).join(', ')} FLOPs, ${preset.seeds.length} seeds`);
+
+  if (opts.dryRun) {
+    await printPlan(jobs, dataset, log);
+    return { jobs: jobs.length, written: 0 };
+  }
+
+  const runsFile = path.join(opts.outDir, RUNS_FILE);
+  const doneKeys = new Set(readCsv(runsFile).map((row) => row.run_key));
+  const startCount = doneKeys.size;
+  const host = hostFingerprint(opts.backend);
+  writeTextAtomic(
+    path.join(opts.outDir, 'study.json'),
+    JSON.stringify({ preset, dataset: opts.dataset, source: dataset.source, evaluatorId: judge.evaluatorId, host, protocol: 'nested-v1' }, null, 2),
+  );
+  const appendRows = (rows: RunRow[]) => appendCsv(runsFile, RUN_COLUMNS, rows);
+
+  if (!opts.shard || opts.shard.index === 1) {
+    appendRows(referenceRows(preset, context, dataset, judge, host, doneKeys));
+  }
+
+  const total = jobs.reduce((sum, job) => sum + Math.max(...job.budgets), 0);
+  const progress = new Progress(total, 'of training FLOPs');
+  const firstSeed = preset.seeds[0];
+  for (const job of jobs) {
+    const isSmallestSize = job.size === Object.keys(job.entry.sizes)[0];
+    const before = performance.now();
+    let trained = 0;
+    await runJob(job, {
+      dataset,
+      preset,
+      context,
+      judge,
+      host,
+      backend: opts.backend,
+      outDir: opts.outDir,
+      doneKeys,
+      appendRows,
+      onTrained: (flops, label) => {
+        trained += flops;
+        progress.advance(flops, label);
+      },
+      log: (line) => log(line),
+      writeGrids: job.seed === firstSeed,
+    }, isSmallestSize);
+    // a job that stopped early (skipped, reachable budgets below the maximum) still counts as done
+    progress.advance(Math.max(0, Math.max(...job.budgets) - trained), `${job.variant}/${job.size} seed ${job.seed} done in ${formatDuration((performance.now() - before) / 1000)}`);
+  }
+  progress.finish();
+  return { jobs: jobs.length, written: doneKeys.size - startCount };
+}
+
+function referenceRows(
+  preset: Preset,
+  context: PlanContext,
+  dataset: Dataset,
+  judge: QualityJudge,
+  host: ReturnType<typeof hostFingerprint>,
+  doneKeys: Set<string>,
+): RunRow[] {
+  const rows: RunRow[] = [];
+  const n = Math.min(preset.evalSamples, dataset.heldOut.count);
+  for (const variant of ['data', 'noise'] as const) {
+    for (const seed of preset.seeds) {
+      const key = referenceKey(variant, seed, preset, context);
+      if (doneKeys.has(key)) continue;
+      const images =
+        variant === 'data'
+          ? sampleImages(dataset.heldOut, n, seed)
+          : tf.tensor4d(
+              new SeededRng(seed).fillUniform(new Float32Array(n * dataset.heldOut.height * dataset.heldOut.width)),
+              [n, dataset.heldOut.height, dataset.heldOut.width, 1],
+            );
+      const quality = judge.judge(images);
+      images.dispose();
+      rows.push({
+        run_key: key, job_key: '', paradigm: 'reference', variant, sampler: '', size: '', seed, budget_flops: '',
+        flops_per_step: '', steps: '', train_seconds: '', status: 'ok', fd: quality.fd, kid: quality.kid,
+        kid_std: quality.kidStd, precision: quality.precision, recall: quality.recall, bpd: '', bpd_kind: '',
+        network_evals: '', sample_flops: '', sample_ms: '', eval_samples: n, evaluator_id: context.evaluatorId,
+        dataset: context.dataset, protocol: 'nested-v1', params: '', config: '',
+        note: variant === 'data' ? 'held-out real images against training images' : 'uniform noise images',
+        ...host, finished_at: new Date().toISOString(),
+      });
+      doneKeys.add(key);
+    }
+  }
+  return rows;
+}
+
+async function printPlan(jobs: Job[], dataset: Dataset, log: (line: string) => void): Promise<void> {
+  const seen = new Map<string, { flopsPerStep: number; stepMs: number }>();
+  let totalSeconds = 0;
+  let totalFlops = 0;
+  log('variant   size  seeds  FLOPs/step   steps at each budget            est. train time');
+  for (const job of jobs) {
+    const id = `${job.variant}/${job.size}`;
+    if (!seen.has(id)) seen.set(id, await measureStepFlops(job, dataset));
+    const { flopsPerStep, stepMs } = seen.get(id)!;
+    const steps = budgetSteps(job, flopsPerStep);
+    const maxSteps = Math.max(0, ...steps.map((s) => s.steps));
+    totalSeconds += (maxSteps * stepMs) / 1000;
+    totalFlops += maxSteps * flopsPerStep;
+    if (job.seed !== jobs.find((j) => j.variant === job.variant && j.size === job.size)?.seed) continue;
+    const seeds = jobs.filter((j) => j.variant === job.variant && j.size === job.size).length;
+    log(
+      `${job.variant.padEnd(9)} ${job.size.padEnd(5)} ${String(seeds).padStart(5)}  ${flopsPerStep.toExponential(2).padStart(9)}   ${steps.map((s) => s.steps).join(' / ').padEnd(30)}  ${formatDuration((maxSteps * stepMs * seeds) / 1000)}`,
+    );
+  }
+  log(`total: ${jobs.length} runs, ${totalFlops.toExponential(2)} training FLOPs, about ${formatDuration(totalSeconds)} of training on this backend (plus evaluation)`);
+}

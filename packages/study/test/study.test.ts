@@ -1,0 +1,120 @@
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync, chmodSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { useCpuBackend } from '@curtain/core';
+import { loadSynthetic, sampleImages } from '@curtain/data';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { mergeStudies, parseShard, readCsv, renderReport, runStudy, UsageErrorOf } from './study-helpers.ts';
+import { TOY, TOY_DIVERGING, toyJudge } from './fixtures/toy-paradigm.ts';
+
+const tsx = path.resolve(__dirname, '../../../node_modules/.bin/tsx');
+const runner = path.resolve(__dirname, 'fixtures/run-toy-study.ts');
+const tmp = () => mkdtempSync(path.join(os.tmpdir(), 'curtain-study-'));
+
+function runToy(dir: string, shard?: string, killWhen?: () => boolean): Promise<number | null> {
+  return new Promise((resolve) => {
+    const child = spawn(tsx, [runner, dir, ...(shard ? [shard] : [])], { stdio: 'ignore' });
+    let timer: NodeJS.Timeout | undefined;
+    if (killWhen) {
+      timer = setInterval(() => {
+        if (killWhen()) child.kill('SIGKILL');
+      }, 5);
+    }
+    child.on('exit', (code) => {
+      if (timer) clearInterval(timer);
+      resolve(code);
+    });
+  });
+}
+
+const rowCount = (dir: string) => readCsv(path.join(dir, 'runs.csv')).length;
+// toy: 2 sizes x 3 seeds x 3 budgets, plus data and noise references for 3 seeds
+const EXPECTED_ROWS = 2 * 3 * 3 + 2 * 3;
+
+beforeAll(async () => {
+  await useCpuBackend();
+});
+
+describe('study runner', () => {
+  it('resumes a study killed with SIGKILL: complete, no duplicate, no lost row', async () => {
+    const dir = tmp();
+    const code = await runToy(dir, undefined, () => existsSync(path.join(dir, 'runs.csv')) && rowCount(dir) >= 10);
+    expect(code).toBeNull(); // killed, not finished
+    const partial = rowCount(dir);
+    expect(partial).toBeLessThan(EXPECTED_ROWS);
+    expect(await runToy(dir)).toBe(0);
+    const rows = readCsv(path.join(dir, 'runs.csv'));
+    expect(rows.length).toBe(EXPECTED_ROWS);
+    expect(new Set(rows.map((r) => r.run_key)).size).toBe(EXPECTED_ROWS);
+    // a third run changes nothing
+    expect(await runToy(dir)).toBe(0);
+    expect(rowCount(dir)).toBe(EXPECTED_ROWS);
+  }, 180_000);
+
+  it('shards merge into the same rows as one unsharded run, idempotently', async () => {
+    const [whole, a, b, merged] = [tmp(), tmp(), tmp(), tmp()];
+    await Promise.all([runToy(whole), runToy(a, '1/2'), runToy(b, '2/2')]);
+    const shardA = readCsv(path.join(a, 'runs.csv')).map((r) => r.run_key);
+    const shardB = readCsv(path.join(b, 'runs.csv')).map((r) => r.run_key);
+    expect(shardA.filter((k) => shardB.includes(k))).toEqual([]);
+    mergeStudies(merged, [a, b]);
+    mergeStudies(merged, [b, a]);
+    const key = (r: Record<string, string>) => `${r.run_key}:${r.fd}:${r.steps}:${r.status}`;
+    const mergedRows = readCsv(path.join(merged, 'runs.csv'));
+    const wholeRows = readCsv(path.join(whole, 'runs.csv'));
+    expect(mergedRows.map(key).sort()).toEqual(wholeRows.map(key).sort());
+    expect(mergedRows.length).toBe(EXPECTED_ROWS);
+  }, 180_000);
+
+  it('records a diverged run as rows with status diverged, and renders a report', async () => {
+    const dir = tmp();
+    const backend = await useCpuBackend();
+    const dataset = loadSynthetic({ count: 64, size: 8, seed: 3 });
+    await runStudy({
+      preset: { name: 'toy', description: '', variants: ['toy', 'toy-diverging'], budgets: [1e4, 4e4], seeds: [1, 2], sizeCount: 1, evalSamples: 16, bpdImages: 8, samplers: 'first', kidSubsets: 2, benchSuites: [] },
+      outDir: dir,
+      dataset: 'synthetic',
+      backend,
+      registry: { toy: TOY, 'toy-diverging': TOY_DIVERGING },
+      makeJudge: (d) => toyJudge(sampleImages(d.train, 32, 0)),
+      loadData: () => dataset,
+      log: () => {},
+    });
+    const rows = readCsv(path.join(dir, 'runs.csv'));
+    const diverging = rows.filter((r) => r.variant === 'toy-diverging');
+    expect(diverging.length).toBe(4);
+    // it diverges after its second step: the one-step budget is fine, the larger one is not
+    const late = diverging.filter((r) => Number(r.budget_flops) === 4e4);
+    expect(late.length).toBe(2);
+    expect(late.every((r) => r.status === 'diverged' && r.fd === '' && /training diverged at step \d+: loss = Infinity/.test(r.note))).toBe(true);
+    expect(diverging.filter((r) => Number(r.budget_flops) === 1e4).every((r) => r.status === 'ok')).toBe(true);
+    expect(rows.filter((r) => r.variant === 'toy').every((r) => r.status === 'ok' && Number(r.fd) >= 0)).toBe(true);
+    const report = renderReport(dir);
+    expect(report.summary.length).toBe(4);
+    for (const file of ['summary.csv', 'winners.csv', 'hypothesis.csv', 'REPORT.md', 'plots/quality-vs-training-flops.svg', 'plots/quality-vs-training-flops.png']) {
+      expect(existsSync(path.join(dir, file))).toBe(true);
+    }
+    expect(readFileSync(path.join(dir, 'REPORT.md'), 'utf8')).toMatch(/## The answer/);
+  }, 120_000);
+
+  it('names a budget smaller than one training step and an unwritable folder', async () => {
+    const backend = await useCpuBackend();
+    const dataset = loadSynthetic({ count: 64, size: 8, seed: 3 });
+    const base = {
+      preset: { name: 'toy', description: '', variants: ['toy'], budgets: [10], seeds: [1], sizeCount: 1, evalSamples: 16, bpdImages: 8, samplers: 'first' as const, kidSubsets: 2, benchSuites: [] },
+      dataset: 'synthetic',
+      backend,
+      registry: { toy: TOY },
+      makeJudge: (d: typeof dataset) => toyJudge(sampleImages(d.train, 32, 0)),
+      loadData: () => dataset,
+      log: () => {},
+    };
+    await expect(runStudy({ ...base, outDir: tmp() })).rejects.toThrow(/budget 1.00e\+1 FLOPs is smaller than one training step of toy size s/);
+    const blocker = path.join(tmp(), 'file');
+    writeFileSync(blocker, '');
+    chmodSync(blocker, 0o444);
+    await expect(runStudy({ ...base, outDir: path.join(blocker, 'sub') })).rejects.toThrow(UsageErrorOf(/--out .*: not a writable directory/));
+    expect(() => parseShard('3/2')).toThrow(/--shard: expected i\/n/);
+  });
+});

@@ -1,0 +1,49 @@
+import { type CommonConfig, frozenDefaults } from '@curtain/core';
+
+/**
+ * The plain VAE's knobs. `width` is the channel count of every feature map,
+ * `depth` the residual blocks per encoder and per decoder stage (on the latent
+ * grid), `latentChannels` the channels of the latent grid (H/4 x W/4).
+ */
+export interface VaeConfig extends CommonConfig {
+  latentChannels: number;
+  /** Linear KL warm-up over this many steps (0: off, beta = 1 from the start). */
+  klWarmupSteps: number;
+  /** Free bits (Kingma et al. 2016): nats per image each level's KL is floored at in the loss (0: off). */
+  freeNatsPerLevel: number;
+  /** Clip the global gradient norm (0: off). */
+  gradClipNorm: number;
+  /** health() says 'collapsed' when a level's KL (nats per image) averaged over the last `healthWindow` steps is below this. */
+  collapseNats: number;
+  healthWindow: number;
+}
+
+/** The hierarchy adds the number of levels of the resolution pyramid (coarsest first). */
+export interface HierarchicalVaeConfig extends VaeConfig {
+  /** Levels of the pyramid: 1 (the plain VAE), 2 (H/2, H) or 3 (H/4, H/2, H). */
+  levels: number;
+}
+
+const COMMON = {
+  width: 32,
+  depth: 1,
+  batchSize: 32,
+  learningRate: 2e-3,
+  latentChannels: 4,
+  klWarmupSteps: 0,
+  freeNatsPerLevel: 0,
+  gradClipNorm: 0,
+  collapseNats: 0.05,
+  healthWindow: 50,
+};
+
+export const VAE_DEFAULTS: Readonly<VaeConfig> = frozenDefaults<VaeConfig>({ ...COMMON });
+export const HVAE_DEFAULTS: Readonly<HierarchicalVaeConfig> = frozenDefaults<HierarchicalVaeConfig>({ ...COMMON, levels: 3 });
+export const PCVAE_DEFAULTS: Readonly<HierarchicalVaeConfig> = HVAE_DEFAULTS;
+
+/** Sizes the study tries, smallest first; the same for all three variants. */
+export const VAE_SIZES = Object.freeze({
+  s: Object.freeze({ width: 16 }),
+  m: Object.freeze({ width: 32 }),
+  l: Object.freeze({ width: 48, latentChannels: 8 }),
+});

@@ -32,8 +32,16 @@ const CONV_AE_LAYERS = (b: number) => [
 
 function glorot(shape: number[], fanIn: number, fanOut: number, seed: number): tf.Variable {
   const lim = Math.sqrt(6 / (fanIn + fanOut));
-  return tf.variable(tf.randomUniform(shape, -lim, lim, 'float32', seed));
+  return varOf(tf.randomUniform(shape, -lim, lim, 'float32', seed));
 }
+
+/** A variable initialised from t, disposing t (tf.variable keeps its own reference). */
+function varOf(t: tf.Tensor): tf.Variable {
+  const v = tf.variable(t);
+  t.dispose();
+  return v;
+}
+const zerosVar = (n: number) => varOf(tf.zeros([n]));
 
 function makeAdam(vars: tf.Variable[]) {
   const lr = 1e-3, beta1 = 0.9, beta2 = 0.999, epsilon = 1e-7;
@@ -80,9 +88,9 @@ export const mlpCase: EngineCase = {
   flopsPerStep: trainFlops(MLP_LAYERS(128)),
   build(seed = 1) {
     const b = 128;
-    const w1 = glorot([784, 512], 784, 512, seed), b1 = tf.variable(tf.zeros([512]));
-    const w2 = glorot([512, 512], 512, 512, seed + 1), b2 = tf.variable(tf.zeros([512]));
-    const w3 = glorot([512, 784], 512, 784, seed + 2), b3 = tf.variable(tf.zeros([784]));
+    const w1 = glorot([784, 512], 784, 512, seed), b1 = zerosVar(512);
+    const w2 = glorot([512, 512], 512, 512, seed + 1), b2 = zerosVar(512);
+    const w3 = glorot([512, 784], 512, 784, seed + 2), b3 = zerosVar(784);
     const x = tf.randomUniform([b, 784], 0, 1, 'float32', seed + 3);
     return trainer([w1, b1, w2, b2, w3, b3], x, (x) => {
       const h1 = tf.relu(tf.add(tf.matMul(x, w1), b1));
@@ -98,13 +106,13 @@ export const convAeCase: EngineCase = {
   flopsPerStep: trainFlops(CONV_AE_LAYERS(64)),
   build(seed = 1) {
     const b = 64;
-    const k1 = glorot([3, 3, 1, 32], 9, 288, seed), c1 = tf.variable(tf.zeros([32]));
-    const k2 = glorot([3, 3, 32, 64], 288, 576, seed + 1), c2 = tf.variable(tf.zeros([64]));
-    const w3 = glorot([3136, 256], 3136, 256, seed + 2), d3 = tf.variable(tf.zeros([256]));
-    const w4 = glorot([256, 3136], 256, 3136, seed + 3), d4 = tf.variable(tf.zeros([3136]));
+    const k1 = glorot([3, 3, 1, 32], 9, 288, seed), c1 = zerosVar(32);
+    const k2 = glorot([3, 3, 32, 64], 288, 576, seed + 1), c2 = zerosVar(64);
+    const w3 = glorot([3136, 256], 3136, 256, seed + 2), d3 = zerosVar(256);
+    const w4 = glorot([256, 3136], 256, 3136, seed + 3), d4 = zerosVar(3136);
     // conv2dTranspose filters are [k, k, outChannels, inChannels].
-    const k5 = glorot([3, 3, 32, 64], 576, 288, seed + 4), c5 = tf.variable(tf.zeros([32]));
-    const k6 = glorot([3, 3, 1, 32], 288, 9, seed + 5), c6 = tf.variable(tf.zeros([1]));
+    const k5 = glorot([3, 3, 32, 64], 576, 288, seed + 4), c5 = zerosVar(32);
+    const k6 = glorot([3, 3, 1, 32], 288, 9, seed + 5), c6 = zerosVar(1);
     const x = tf.randomUniform([b, 28, 28, 1], 0, 1, 'float32', seed + 6);
     return trainer([k1, c1, k2, c2, w3, d3, w4, d4, k5, c5, k6, c6], x, (x) => {
       const h1 = tf.relu(tf.add(tf.conv2d(x as tf.Tensor4D, k1 as tf.Tensor4D, 2, 'same'), c1));   // [B,14,14,32]

@@ -15,3 +15,5 @@ export * from './compare.ts';
 export * from './cli-args.ts';
 export * from './grid-path.ts';
 export * from './sample-grid.ts';
+export * from './metrics-judge.ts';
+export * from './registry.ts';

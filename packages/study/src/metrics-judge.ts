@@ -1,0 +1,39 @@
+import { SeededRng, type tf, UsageError } from '@curtain/core';
+import type { Dataset } from '@curtain/data';
+import { loadEvaluator, qualityFromFeatures, realReference } from '@curtain/metrics';
+import type { Quality, QualityJudge } from './judge.ts';
+import type { Preset } from './presets.ts';
+
+/** Seed of the real reference images: the same for every row of every study. */
+export const REAL_REFERENCE_SEED = 0;
+
+/**
+ * The study's judge: the dataset's committed evaluator, and `evalSamples`
+ * training images (fixed seed) as the real side of every comparison.
+ */
+export function metricsJudge(dataset: Dataset, preset: Preset): QualityJudge {
+  let evaluator;
+  try {
+    evaluator = loadEvaluator(dataset.name);
+  } catch (error) {
+    throw new UsageError(`--dataset ${dataset.name}: no evaluator (${(error as Error).message})`);
+  }
+  const n = Math.min(preset.evalSamples, dataset.train.count);
+  const images = realReference(dataset, n, new SeededRng(REAL_REFERENCE_SEED).nextSeed());
+  const real = evaluator.features(images);
+  images.dispose();
+  let calls = 0;
+  return {
+    evaluatorId: evaluator.id,
+    realCount: n,
+    judge(fake: tf.Tensor4D): Quality {
+      calls += 1;
+      const q = qualityFromFeatures(evaluator.id, real, evaluator.features(fake), {
+        seed: calls,
+        kidSubsets: preset.kidSubsets,
+        kidSubsetSize: Math.max(2, Math.floor(Math.min(n, fake.shape[0], 1000) / 2)),
+      });
+      return { fd: q.fd, kid: q.kid, kidStd: q.kidStd, precision: q.precision, recall: q.recall };
+    },
+  };
+}

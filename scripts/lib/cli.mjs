@@ -1,0 +1,14 @@
+// Runs a command; a UsageError (bad flag, file or value) prints one line and
+// exits 2, anything else prints its stack and exits 1.
+export async function runCli(main) {
+  try {
+    await main();
+  } catch (error) {
+    if (error && error.name === 'UsageError') {
+      process.stderr.write(`error: ${error.message}\n`);
+      process.exit(2);
+    }
+    process.stderr.write(`${error && error.stack ? error.stack : error}\n`);
+    process.exit(1);
+  }
+}

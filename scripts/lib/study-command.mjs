@@ -1,0 +1,33 @@
+import path from 'node:path';
+import { requestedBackend, selectBackend } from '@curtain/core';
+import { metricsJudge, PARADIGMS, parseStudyArgs, renderReport, runStudy } from '@curtain/study';
+import { $ } from 'zx';
+
+/** `pnpm study` and `pnpm reports` share this; reports also runs the preset's benchmarks. */
+export async function studyCommand(argv, { bench }) {
+  const args = parseStudyArgs(argv);
+  const log = (line) => process.stderr.write(`${line}\n`);
+  const backend = await selectBackend(args.backend ?? requestedBackend([], process.env), { log });
+  const started = Date.now();
+  await runStudy({
+    preset: args.preset,
+    outDir: args.outDir,
+    dataset: args.dataset,
+    dataDir: args.dataDir,
+    backend,
+    registry: PARADIGMS,
+    makeJudge: metricsJudge,
+    shard: args.shard,
+    dryRun: args.dryRun,
+    log,
+  });
+  if (args.dryRun) return;
+  if (bench && args.preset.benchSuites.length > 0 && (!args.shard || args.shard.index === 1)) {
+    const suites = args.preset.benchSuites.join(',');
+    log(`benchmarks: ${suites}`);
+    $.verbose = true;
+    await $`tsx ${path.join(import.meta.dirname, '..', 'bench.mjs')} --suite ${suites} --backend ${backend.name} --out ${path.join(args.outDir, 'bench')}`;
+  }
+  renderReport(args.outDir);
+  log(`report: ${path.join(args.outDir, 'REPORT.md')} (${((Date.now() - started) / 60000).toFixed(1)} min)`);
+}

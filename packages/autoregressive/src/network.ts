@@ -13,14 +13,14 @@
 import { tf } from '@curtain/core';
 import type { ParamStore } from '@curtain/nn';
 import type { PixelCnnConfig } from './config.ts';
-import { gate, horizontalConv, shiftDown, shiftRight, verticalConv } from './causal.ts';
+import { gate, horizontalConv, pointwise, shiftDown, shiftRight, verticalConv } from './causal.ts';
 
 interface GatedLayer {
   vertical: [tf.Variable, tf.Variable];
   horizontal: [tf.Variable, tf.Variable];
-  /** 1x1 conv carrying the (shifted) vertical pre-activations into the horizontal stack. */
+  /** 1x1 conv [2F, 2F] carrying the (shifted) vertical pre-activations into the horizontal stack. */
   link: tf.Variable;
-  /** 1x1 conv on the gated horizontal output before the residual add (absent in layer 0). */
+  /** 1x1 conv [F, F] on the gated horizontal output before the residual add (absent in layer 0). */
   out?: [tf.Variable, tf.Variable];
 }
 
@@ -34,6 +34,10 @@ export class PixelCnnNetwork {
     const { width: f, depth, levels, firstKernel: k } = config;
     if (k % 2 !== 1 || k < 3) throw new Error(`firstKernel must be odd and >= 3, got ${k}`);
     const half = (k - 1) / 2;
+    const dense = (name: string, inUnits: number, outUnits: number, init: 'he' | 'glorot' | { normal: number } = 'glorot'): [tf.Variable, tf.Variable] => [
+      store.create(`${name}/w`, [inUnits, outUnits], init),
+      store.create(`${name}/b`, [outUnits], 'zeros'),
+    ];
     const conv = (name: string, shape: number[], init: 'he' | 'glorot' | { normal: number } = 'glorot'): [tf.Variable, tf.Variable] => [
       store.create(`${name}/w`, shape, init),
       store.create(`${name}/b`, [shape[3]], 'zeros'),
@@ -42,18 +46,18 @@ export class PixelCnnNetwork {
     this.layers.push({
       vertical: conv('layer0/vertical', [half + 1, k, 1, 2 * f]),
       horizontal: conv('layer0/horizontal', [1, half, 1, 2 * f]),
-      link: store.create('layer0/link', [1, 1, 2 * f, 2 * f], 'glorot'),
+      link: store.create('layer0/link', [2 * f, 2 * f], 'glorot'),
     });
     // blocks: vertical 2 x 3 and horizontal 1 x 2 (mask B), residual horizontal stack
     for (let i = 1; i <= depth; i++) {
       this.layers.push({
         vertical: conv(`layer${i}/vertical`, [2, 3, f, 2 * f]),
         horizontal: conv(`layer${i}/horizontal`, [1, 2, f, 2 * f]),
-        link: store.create(`layer${i}/link`, [1, 1, 2 * f, 2 * f], 'glorot'),
-        out: conv(`layer${i}/out`, [1, 1, f, f]),
+        link: store.create(`layer${i}/link`, [2 * f, 2 * f], 'glorot'),
+        out: dense(`layer${i}/out`, f, f),
       });
     }
-    this.head = [conv('head/hidden', [1, 1, f, f], 'he'), conv('head/logits', [1, 1, f, levels], { normal: 0.01 })];
+    this.head = [dense('head/hidden', f, f, 'he'), dense('head/logits', f, levels, { normal: 0.01 })];
     this.rowReach = half + depth + 1;
   }
 
@@ -66,12 +70,12 @@ export class PixelCnnNetwork {
       const hIn = i === 0 ? shiftRight(h) : h; // mask A on the first layer
       const hPre = tf.add(
         horizontalConv(hIn, layer.horizontal[0] as tf.Tensor4D, layer.horizontal[1] as tf.Tensor1D),
-        tf.conv2d(shiftDown(vPre), layer.link as tf.Tensor4D, 1, 'valid'),
+        pointwise(shiftDown(vPre), layer.link as tf.Tensor2D),
       ) as tf.Tensor4D; // [B, H, W, 2F]
       v = gate(vPre); // [B, H, W, F]
       const hGated = gate(hPre); // [B, H, W, F]
       h = layer.out
-        ? (tf.add(h, tf.add(tf.conv2d(hGated, layer.out[0] as tf.Tensor4D, 1, 'valid'), layer.out[1])) as tf.Tensor4D)
+        ? (tf.add(h, pointwise(hGated, layer.out[0] as tf.Tensor2D, layer.out[1] as tf.Tensor1D)) as tf.Tensor4D)
         : hGated;
     });
     return h;
@@ -80,8 +84,8 @@ export class PixelCnnNetwork {
   /** Unnormalised log-probabilities of each level: features [..., F] -> [..., levels]. */
   logitsFromFeatures(h: tf.Tensor4D): tf.Tensor4D {
     const [hidden, logits] = this.head;
-    const a = tf.relu(tf.add(tf.conv2d(tf.relu(h), hidden[0] as tf.Tensor4D, 1, 'valid'), hidden[1])) as tf.Tensor4D; // [B, H, W, F]
-    return tf.add(tf.conv2d(a, logits[0] as tf.Tensor4D, 1, 'valid'), logits[1]) as tf.Tensor4D; // [B, H, W, levels]
+    const a = tf.relu(pointwise(tf.relu(h), hidden[0] as tf.Tensor2D, hidden[1] as tf.Tensor1D)); // [B, H, W, F]
+    return pointwise(a, logits[0] as tf.Tensor2D, logits[1] as tf.Tensor1D); // [B, H, W, levels]
   }
 
   /** x [B, H, W, 1] in [-1, 1] -> logits [B, H, W, levels] of p(x_rc | pixels before rc). */

@@ -19,7 +19,9 @@ void gemm(const GemmArgs& g, bool useBlas, int threads) {
   if (g.M <= 0 || g.N <= 0) return;
 #ifdef CURTAIN_OPENBLAS
   if (useBlas) {
-    if (openblas_get_num_threads() != threads) openblas_set_num_threads(threads);
+    // Small products run single-threaded: waking BLAS workers costs more than it saves.
+    int t = g.M * g.N * g.K < (int64_t(1) << 23) ? 1 : threads;
+    if (openblas_get_num_threads() != t) openblas_set_num_threads(t);
     cblas_sgemm(CblasRowMajor, g.transA ? CblasTrans : CblasNoTrans,
                 g.transB ? CblasTrans : CblasNoTrans, (int)g.M, (int)g.N, (int)g.K,
                 g.alpha, g.A, (int)g.lda, g.B, (int)g.ldb, g.beta, g.C, (int)g.ldc);

@@ -9,6 +9,11 @@
 #include "gemm.h"
 #include "parallel.h"
 
+#ifndef _OPENMP
+static inline int omp_get_thread_num() { return 0; }
+static inline int omp_get_num_threads() { return 1; }
+#endif
+
 namespace curtain {
 namespace {
 
@@ -111,77 +116,112 @@ void scaleC(const GemmArgs& g) {
   }
 }
 
-}  // namespace
-
-void gemmBundled(const GemmArgs& g, int threads) {
+// Single-threaded blocked GEMM on one sub-problem, with its own pack buffers.
+void gemmSerial(const GemmArgs& g) {
   if (g.M <= 0 || g.N <= 0) return;
   if (g.K <= 0 || g.alpha == 0.f) { scaleC(g); return; }
-  int64_t work = g.M * g.N * g.K;
-  int t = pickThreads(threads, work, int64_t(1) << 18);
   int64_t ncMax = std::min<int64_t>(NC, (g.N + NR - 1) / NR * NR);
   int64_t kcMax = std::min<int64_t>(KC, g.K);
   int64_t mcMax = std::min<int64_t>(MC, (g.M + MR - 1) / MR * MR);
   float* bpack = static_cast<float*>(std::aligned_alloc(64, ((ncMax * kcMax * 4 + 63) / 64) * 64));
-  std::vector<float*> apacks(t);
-  for (int i = 0; i < t; ++i)
-    apacks[i] = static_cast<float*>(std::aligned_alloc(64, ((mcMax * kcMax * 4 + 63) / 64) * 64));
-
-#pragma omp parallel num_threads(t) if (t > 1)
-  {
-#ifdef _OPENMP
-    int tid = omp_get_thread_num();
-#else
-    int tid = 0;
-#endif
-    float* apack = apacks[tid];
-    for (int64_t jc = 0; jc < g.N; jc += NC) {
-      int64_t nc = std::min<int64_t>(NC, g.N - jc);
-      int64_t nPanels = (nc + NR - 1) / NR;
-      for (int64_t pc = 0; pc < g.K; pc += KC) {
-        int64_t kc = std::min<int64_t>(KC, g.K - pc);
-        bool first = pc == 0;
-#pragma omp for schedule(static)
-        for (int64_t jp = 0; jp < nPanels; ++jp) packBPanel(g, jc, pc, kc, jp, bpack + jp * kc * NR);
-        // Each thread takes its own MC-row blocks when there are enough of
-        // them; otherwise threads split the column panels of one block.
-        int64_t mBlocks = (g.M + MC - 1) / MC;
-        if (mBlocks >= t * 2 || t == 1) {
-#pragma omp for schedule(dynamic, 1)
-          for (int64_t ib = 0; ib < mBlocks; ++ib) {
-            int64_t ic = ib * MC, mc = std::min<int64_t>(MC, g.M - ic);
-            int64_t mPanels = (mc + MR - 1) / MR;
-            for (int64_t ip = 0; ip < mPanels; ++ip) packAPanel(g, ic, pc, kc, ip, apack + ip * kc * MR);
-            for (int64_t jp = 0; jp < nPanels; ++jp) {
-              int nr = (int)std::min<int64_t>(NR, nc - jp * NR);
-              for (int64_t ip = 0; ip < mPanels; ++ip) {
-                int mr = (int)std::min<int64_t>(MR, mc - ip * MR);
-                microKernel(kc, apack + ip * kc * MR, bpack + jp * kc * NR,
-                            g.C + (ic + ip * MR) * g.ldc + jc + jp * NR, g.ldc, mr, nr, g.alpha, g.beta, first);
-              }
-            }
-          }
-        } else {
-          for (int64_t ic = 0; ic < g.M; ic += MC) {
-            int64_t mc = std::min<int64_t>(MC, g.M - ic);
-            int64_t mPanels = (mc + MR - 1) / MR;
-            // Shared A pack: every thread packs all panels (cheap, avoids a barrier).
-            for (int64_t ip = 0; ip < mPanels; ++ip) packAPanel(g, ic, pc, kc, ip, apack + ip * kc * MR);
-#pragma omp for schedule(static)
-            for (int64_t jp = 0; jp < nPanels; ++jp) {
-              int nr = (int)std::min<int64_t>(NR, nc - jp * NR);
-              for (int64_t ip = 0; ip < mPanels; ++ip) {
-                int mr = (int)std::min<int64_t>(MR, mc - ip * MR);
-                microKernel(kc, apack + ip * kc * MR, bpack + jp * kc * NR,
-                            g.C + (ic + ip * MR) * g.ldc + jc + jp * NR, g.ldc, mr, nr, g.alpha, g.beta, first);
-              }
-            }
+  float* apack = static_cast<float*>(std::aligned_alloc(64, ((mcMax * kcMax * 4 + 63) / 64) * 64));
+  for (int64_t jc = 0; jc < g.N; jc += NC) {
+    int64_t nc = std::min<int64_t>(NC, g.N - jc);
+    int64_t nPanels = (nc + NR - 1) / NR;
+    for (int64_t pc = 0; pc < g.K; pc += KC) {
+      int64_t kc = std::min<int64_t>(KC, g.K - pc);
+      bool first = pc == 0;
+      for (int64_t jp = 0; jp < nPanels; ++jp) packBPanel(g, jc, pc, kc, jp, bpack + jp * kc * NR);
+      for (int64_t ic = 0; ic < g.M; ic += MC) {
+        int64_t mc = std::min<int64_t>(MC, g.M - ic);
+        int64_t mPanels = (mc + MR - 1) / MR;
+        for (int64_t ip = 0; ip < mPanels; ++ip) packAPanel(g, ic, pc, kc, ip, apack + ip * kc * MR);
+        for (int64_t jp = 0; jp < nPanels; ++jp) {
+          int nr = (int)std::min<int64_t>(NR, nc - jp * NR);
+          for (int64_t ip = 0; ip < mPanels; ++ip) {
+            int mr = (int)std::min<int64_t>(MR, mc - ip * MR);
+            microKernel(kc, apack + ip * kc * MR, bpack + jp * kc * NR,
+                        g.C + (ic + ip * MR) * g.ldc + jc + jp * NR, g.ldc, mr, nr, g.alpha, g.beta, first);
           }
         }
       }
     }
   }
-  for (float* p : apacks) std::free(p);
+  std::free(apack);
   std::free(bpack);
+}
+
+// Sub-problems for thread `id` of `t`: a column range, a row range or a K range.
+GemmArgs colPart(const GemmArgs& g, int64_t c0, int64_t c1) {
+  GemmArgs s = g;
+  s.B = g.transB ? g.B + c0 * g.ldb : g.B + c0;
+  s.C = g.C + c0;
+  s.N = c1 - c0;
+  return s;
+}
+GemmArgs rowPart(const GemmArgs& g, int64_t r0, int64_t r1) {
+  GemmArgs s = g;
+  s.A = g.transA ? g.A + r0 : g.A + r0 * g.lda;
+  s.C = g.C + r0 * g.ldc;
+  s.M = r1 - r0;
+  return s;
+}
+
+int64_t splitPoint(int64_t n, int parts, int i, int64_t align) {
+  int64_t units = (n + align - 1) / align;
+  return std::min<int64_t>(n, (units * i / parts) * align);
+}
+
+}  // namespace
+
+// One fork/join per call and no barriers inside: each thread owns a disjoint
+// block of C (columns, else rows), or for small M x N with long K a slice of
+// K reduced at the end. Barrier-free matters on shared, oversubscribed hosts.
+void gemmBundled(const GemmArgs& g, int threads) {
+  if (g.M <= 0 || g.N <= 0) return;
+  int64_t work = g.M * g.N * g.K;
+  int t = pickThreads(threads, work, int64_t(1) << 21);
+  if (t <= 1) { gemmSerial(g); return; }
+  const int64_t colPanels = (g.N + NR - 1) / NR, rowPanels = (g.M + MR - 1) / MR;
+  if (colPanels >= 2 * t && g.N >= g.M / 4) {
+#pragma omp parallel num_threads(t)
+    {
+      int id = omp_get_thread_num(), nt = omp_get_num_threads();
+      int64_t c0 = splitPoint(g.N, nt, id, NR), c1 = splitPoint(g.N, nt, id + 1, NR);
+      if (c0 < c1) gemmSerial(colPart(g, c0, c1));
+    }
+  } else if (rowPanels >= 4 * t) {
+#pragma omp parallel num_threads(t)
+    {
+      int id = omp_get_thread_num(), nt = omp_get_num_threads();
+      int64_t r0 = splitPoint(g.M, nt, id, MR), r1 = splitPoint(g.M, nt, id + 1, MR);
+      if (r0 < r1) gemmSerial(rowPart(g, r0, r1));
+    }
+  } else if (g.K >= 2 * KC * t) {
+    std::vector<std::vector<float>> partial(t, std::vector<float>(g.M * g.N));
+#pragma omp parallel num_threads(t)
+    {
+      int id = omp_get_thread_num(), nt = omp_get_num_threads();
+      int64_t k0 = splitPoint(g.K, nt, id, KC), k1 = splitPoint(g.K, nt, id + 1, KC);
+      GemmArgs s = g;
+      s.A = g.transA ? g.A + k0 * g.lda : g.A + k0;
+      s.B = g.transB ? g.B + k0 : g.B + k0 * g.ldb;
+      s.K = k1 - k0;
+      s.alpha = 1.f; s.beta = 0.f;
+      s.C = partial[id].data(); s.ldc = g.N;
+      gemmSerial(s);
+    }
+    for (int64_t i = 0; i < g.M; ++i) {
+      float* c = g.C + i * g.ldc;
+      for (int64_t j = 0; j < g.N; ++j) {
+        float sum = 0.f;
+        for (int p = 0; p < t; ++p) sum += partial[p][i * g.N + j];
+        c[j] = g.alpha * sum + (g.beta == 0.f ? 0.f : g.beta * c[j]);
+      }
+    }
+  } else {
+    gemmSerial(g);
+  }
 }
 
 }  // namespace curtain

@@ -32,8 +32,8 @@ describe('FLOP counting', () => {
 
   it('counts a strided conv forward and both backprops by hand', async () => {
     const [batch, size, cin, cout, k] = [2, 9, 3, 4, 3];
-    const x = tf.variable(tf.randomUniform([batch, size, size, cin]));
-    const filter = tf.variable(tf.randomNormal([k, k, cin, cout]));
+    const x = tf.variable(tf.randomUniform([batch, size, size, cin])) as unknown as tf.Tensor4D & tf.Variable;
+    const filter = tf.variable(tf.randomNormal([k, k, cin, cout])) as unknown as tf.Tensor4D & tf.Variable;
     // SAME, stride 2: ceil(9/2) = 5
     const out = 5;
     const perConv = 2 * batch * out * out * cout * k * k * cin;

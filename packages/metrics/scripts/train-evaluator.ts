@@ -47,8 +47,10 @@ async function chooseBackend(requested: string | undefined): Promise<string> {
       await tf.ready();
       return `native (${registered.blas}, ${registered.threads} threads)`;
     }
+    console.log(`native backend skipped: ${native.nativeAvailability().reason ?? 'the addon is not built'}`);
   } catch (error) {
     if (requested === 'native') throw error;
+    console.log(`native backend skipped: ${(error as Error).message}`);
   }
   if (requested === 'native') throw new UsageError('--backend native: the addon is not built');
   return (await selectBackend('cpu')).name;

@@ -1,0 +1,11 @@
+import { countFlops, tf, useCpuBackend } from '@curtain/core';
+import { PIXELCNN } from '@curtain/autoregressive';
+await useCpuBackend();
+const model = PIXELCNN.create({ width: 6, depth: 2, batchSize: 16 }, { height: 8, width: 8, channels: 1 }, 1);
+const batch = tf.div(tf.floor(tf.randomUniform([16, 8, 8, 1], 0, 256)), 255) as tf.Tensor4D;
+model.trainStep(batch);
+let t = performance.now();
+for (let i = 0; i < 5; i++) model.trainStep(batch);
+console.log('ms/step', (performance.now() - t) / 5);
+const f = await countFlops(() => model.trainStep(batch));
+console.log(f.total, f.kernelCalls, f.ms, f.byKernel.sort((a,b)=>b.ms-a.ms).slice(0, 12).map(k=>`${k.kernel} ${k.calls} ${k.ms.toFixed(1)}`));

@@ -1,0 +1,186 @@
+// DCGAN (Radford et al. 2016, https://arxiv.org/abs/1511.06434) trained with the
+// non-saturating loss (Goodfellow et al. 2014) and Adam(2e-4, beta1 0.5), optionally
+// stabilised by the R1 penalty (Mescheder et al. 2018, https://arxiv.org/abs/1801.04406).
+// Samples come from an exponential moving average of the generator's weights: one
+// generator evaluation per sample. A GAN has no likelihood, so there is no bitsPerDim.
+import path from 'node:path';
+import {
+  DivergedError,
+  type GenerativeModel,
+  type ImageShape,
+  mergeConfig,
+  type RunStatus,
+  type SampleCost,
+  type SampleOptions,
+  SeededRng,
+  type StepStats,
+  tf,
+  UsageError,
+} from '@curtain/core';
+import { Adam, ParamStore } from '@curtain/nn';
+import { GAN_DEFAULTS, type GanConfig } from './config.ts';
+import { CollapseMonitor } from './health.ts';
+import { discriminatorLoss, generatorLoss, r1Penalty } from './losses.ts';
+import { buildDiscriminator, buildGenerator, type Net } from './networks.ts';
+import { SamplingAverage } from './sampling-average.ts';
+
+const SAMPLE_CHUNK = 256;
+const HEALTH_SAMPLES = 32;
+
+export class GanModel implements GenerativeModel {
+  readonly family = 'gan' as const;
+  readonly variant = 'gan';
+  readonly config: Readonly<GanConfig>;
+  readonly generator: Net<tf.Tensor2D, tf.Tensor4D>;
+  readonly discriminator: Net<tf.Tensor4D, tf.Tensor1D>;
+  private readonly store: ParamStore;
+  private readonly gOptimizer: Adam;
+  private readonly dOptimizer: Adam;
+  private readonly average: SamplingAverage;
+  private readonly monitor: CollapseMonitor;
+  private readonly rng: SeededRng;
+
+  constructor(
+    config: Partial<GanConfig>,
+    readonly shape: ImageShape,
+    seed: number,
+  ) {
+    this.config = mergeConfig(GAN_DEFAULTS, config, 'gan config');
+    const { width, depth, latentDim, learningRate, beta1, stabiliser } = this.config;
+    if (shape.height % 4 !== 0 || shape.width % 4 !== 0) {
+      throw new UsageError(`gan: image sides must be divisible by 4 (two stride-2 layers), got ${shape.height}x${shape.width}`);
+    }
+    if (stabiliser !== 'r1' && stabiliser !== 'none') throw new UsageError(`gan: stabiliser must be 'r1' or 'none', got '${stabiliser}'`);
+    if (width < 1 || depth < 1) throw new UsageError(`gan: width and depth must be >= 1, got ${width}, ${depth}`);
+    this.rng = new SeededRng(seed);
+    this.store = new ParamStore(this.rng.fork());
+    this.generator = buildGenerator(this.store, shape, { width, depth, latentDim });
+    this.discriminator = buildDiscriminator(this.store, shape, { width, depth, latentDim });
+    this.gOptimizer = new Adam(this.generatorVariables(), { learningRate, beta1 });
+    this.dOptimizer = new Adam(this.discriminatorVariables(), { learningRate, beta1 });
+    this.average = new SamplingAverage(this.generatorVariables(), this.config.emaDecay);
+    this.monitor = new CollapseMonitor(this.config.collapseWindow, this.config.collapseLoss);
+  }
+
+  generatorVariables(): tf.Variable[] {
+    return this.store.variables('g/');
+  }
+
+  discriminatorVariables(): tf.Variable[] {
+    return this.store.variables('d/');
+  }
+
+  private latents(n: number, seed: number): tf.Tensor2D {
+    return tf.randomNormal([n, this.config.latentDim], 0, 1, 'float32', seed); // [n, latentDim]
+  }
+
+  /** One Adam step of the discriminator on real vs freshly generated images; G is untouched. */
+  discriminatorStep(real: tf.Tensor4D): StepStats {
+    const n = real.shape[0];
+    const fake = tf.tidy(() => this.generator(this.latents(n, this.rng.nextSeed()))); // [B, H, W, C], off the tape
+    try {
+      const stats = this.guard(() =>
+        this.dOptimizer.step((record) => {
+          const realLogits = this.discriminator(real); // [B]
+          const fakeLogits = this.discriminator(fake); // [B]
+          record('d_real', tf.mean(tf.sigmoid(realLogits)) as tf.Scalar);
+          record('d_fake', tf.mean(tf.sigmoid(fakeLogits)) as tf.Scalar);
+          const adversarial = discriminatorLoss(realLogits, fakeLogits);
+          record('d_adv', adversarial);
+          if (this.config.stabiliser !== 'r1') return adversarial;
+          const penalty = r1Penalty(this.discriminator, real, this.config.r1Gamma);
+          record('r1', penalty);
+          return tf.add(adversarial, penalty) as tf.Scalar;
+        }),
+      );
+      this.monitor.observe(stats.d_adv);
+      return stats;
+    } finally {
+      fake.dispose();
+    }
+  }
+
+  /** One Adam step of the generator against the current discriminator; D is untouched. */
+  generatorStep(batchSize: number): StepStats {
+    const seed = this.rng.nextSeed();
+    const stats = this.guard(() => this.gOptimizer.step(() => generatorLoss(this.discriminator(this.generator(this.latents(batchSize, seed))))));
+    this.average.update();
+    return stats;
+  }
+
+  /** Discriminator step, then generator step: one optimiser step of each network. */
+  trainStep(batch: tf.Tensor4D): StepStats {
+    const d = this.discriminatorStep(batch);
+    const g = this.generatorStep(batch.shape[0]);
+    const { loss: dLoss, ...dStats } = d;
+    return { loss: g.loss, g_loss: g.loss, d_loss: dLoss, ...dStats };
+  }
+
+  private guard(step: () => StepStats): StepStats {
+    try {
+      return step();
+    } catch (error) {
+      if (error instanceof DivergedError) this.monitor.diverged = true;
+      throw error;
+    }
+  }
+
+  sample(n: number, opts: SampleOptions): tf.Tensor4D {
+    if (!Number.isInteger(n) || n < 1) throw new UsageError(`sample: n must be a positive integer, got ${n}`);
+    const seeds = new SeededRng(opts.seed);
+    const temperature = opts.temperature ?? 1;
+    const chunks: tf.Tensor4D[] = [];
+    this.average.withAverage(() => {
+      for (let start = 0; start < n; start += SAMPLE_CHUNK) {
+        const size = Math.min(SAMPLE_CHUNK, n - start);
+        chunks.push(tf.tidy(() => this.generator(tf.mul(this.latents(size, seeds.nextSeed()), temperature) as tf.Tensor2D))); // [size, H, W, C]
+      }
+    });
+    if (chunks.length === 1) return chunks[0];
+    const all = tf.concat(chunks, 0) as tf.Tensor4D;
+    tf.dispose(chunks);
+    return all;
+  }
+
+  sampleCost(_opts: SampleOptions): SampleCost {
+    return { networkEvals: 1 };
+  }
+
+  /** 'diverged' after a NaN/Inf loss; 'collapsed' if D won outright or samples are alike; see healthReason. */
+  health(): RunStatus {
+    const spread = tf.tidy(() => {
+      const samples = this.sample(HEALTH_SAMPLES, { seed: 0 });
+      return tf.mean(tf.sqrt(tf.moments(samples, 0).variance)).dataSync()[0];
+    });
+    return this.monitor.status(spread, this.config.diversityThreshold);
+  }
+
+  get healthReason(): string {
+    return this.monitor.reason;
+  }
+
+  variables(): tf.Variable[] {
+    return this.store.variables();
+  }
+
+  parameterCount(): number {
+    return this.store.count();
+  }
+
+  async save(dir: string): Promise<void> {
+    this.store.save(dir);
+    this.average.save(path.join(dir, 'ema'));
+  }
+
+  async load(dir: string): Promise<void> {
+    this.store.load(dir);
+    this.average.load(path.join(dir, 'ema'));
+  }
+
+  dispose(): void {
+    this.gOptimizer.dispose();
+    this.dOptimizer.dispose();
+    this.average.dispose();
+    this.store.dispose();
+  }
+}

@@ -47,13 +47,13 @@ function makeAdam(vars: tf.Variable[]) {
   const lr = 1e-3, beta1 = 0.9, beta2 = 0.999, epsilon = 1e-7;
   const fused = tf.getKernel('CurtainAdam', tf.getBackend()) !== undefined;
   const opt = fused ? undefined : tf.train.adam(lr, beta1, beta2, epsilon);
-  let m = vars.map((v) => tf.zerosLike(v));
-  let s = vars.map((v) => tf.zerosLike(v));
+  let m: tf.Tensor[] = vars.map((v) => tf.zerosLike(v));
+  let s: tf.Tensor[] = vars.map((v) => tf.zerosLike(v));
   let t = 0;
   return {
     fused,
     apply(grads: tf.NamedTensorMap) {
-      if (opt) { opt.applyGradients(grads); return; }
+      if (opt) { opt.applyGradients(grads as Parameters<typeof opt.applyGradients>[0]); return; }
       t += 1;
       vars.forEach((v, i) => {
         const [nv, nm, ns] = tf.engine().runKernel('CurtainAdam', { variable: v, grad: grads[v.name], m: m[i], v: s[i] },
@@ -115,13 +115,13 @@ export const convAeCase: EngineCase = {
     const k6 = glorot([3, 3, 1, 32], 288, 9, seed + 5), c6 = zerosVar(1);
     const x = tf.randomUniform([b, 28, 28, 1], 0, 1, 'float32', seed + 6);
     return trainer([k1, c1, k2, c2, w3, d3, w4, d4, k5, c5, k6, c6], x, (x) => {
-      const h1 = tf.relu(tf.add(tf.conv2d(x as tf.Tensor4D, k1 as tf.Tensor4D, 2, 'same'), c1));   // [B,14,14,32]
+      const h1 = tf.relu(tf.add(tf.conv2d(x as tf.Tensor4D, k1 as tf.Tensor4D, 2, 'same'), c1)) as tf.Tensor4D;   // [B,14,14,32]
       const h2 = tf.relu(tf.add(tf.conv2d(h1, k2 as tf.Tensor4D, 2, 'same'), c2));                 // [B,7,7,64]
       const z = tf.relu(tf.add(tf.matMul(tf.reshape(h2, [b, 3136]), w3), d3));                     // [B,256]
       const h4 = tf.relu(tf.add(tf.matMul(z, w4), d4));                                            // [B,3136]
       const h5 = tf.relu(tf.add(tf.conv2dTranspose(tf.reshape(h4, [b, 7, 7, 64]) as tf.Tensor4D,
         k5 as tf.Tensor4D, [b, 14, 14, 32], 2, 'same'), c5));                                      // [B,14,14,32]
-      return tf.add(tf.conv2dTranspose(h5, k6 as tf.Tensor4D, [b, 28, 28, 1], 2, 'same'), c6);     // [B,28,28,1]
+      return tf.add(tf.conv2dTranspose(h5 as tf.Tensor4D, k6 as tf.Tensor4D, [b, 28, 28, 1], 2, 'same'), c6);     // [B,28,28,1]
     });
   },
 };

@@ -12,27 +12,55 @@ import { tf } from '@curtain/core';
 export function verticalConv(x: tf.Tensor4D, w: tf.Tensor4D, b: tf.Tensor1D): tf.Tensor4D {
   const [kh, kw] = w.shape;
   const side = (kw - 1) / 2;
-  const padded = tf.pad(x, [[0, 0], [kh - 1, 0], [side, side], [0, 0]]); // [B, H+kh-1, W+kw-1, C]
-  return validConv(padded, w, b); // [B, H, W, out]
+  const padded = tf.pad(x, [
+    [0, 0],
+    [kh - 1, 0],
+    [side, side],
+    [0, 0],
+  ]); // [B, H+kh-1, W+kw-1, C]
+  return tf.add(tf.conv2d(padded, w, 1, 'valid'), b) as tf.Tensor4D; // [B, H, W, out]
 }
 
 /** Horizontal stack: output (r, c) reads row r, columns c-kw+1..c (mask B: the pixel itself included). */
 export function horizontalConv(x: tf.Tensor4D, w: tf.Tensor4D, b: tf.Tensor1D): tf.Tensor4D {
   const [, kw] = w.shape;
-  const padded = tf.pad(x, [[0, 0], [0, 0], [kw - 1, 0], [0, 0]]); // [B, H, W+kw-1, C]
-  return validConv(padded, w, b); // [B, H, W, out]
+  const padded = tf.pad(x, [
+    [0, 0],
+    [0, 0],
+    [kw - 1, 0],
+    [0, 0],
+  ]); // [B, H, W+kw-1, C]
+  return tf.add(tf.conv2d(padded, w, 1, 'valid'), b) as tf.Tensor4D; // [B, H, W, out]
 }
 
 /** Row r takes row r-1 (zeros on top): the vertical stack never sees its own row. */
 export function shiftDown(x: tf.Tensor4D): tf.Tensor4D {
   const [batch, h, w, c] = x.shape;
-  return tf.slice(tf.pad(x, [[0, 0], [1, 0], [0, 0], [0, 0]]), [0, 0, 0, 0], [batch, h, w, c]);
+  return tf.slice(
+    tf.pad(x, [
+      [0, 0],
+      [1, 0],
+      [0, 0],
+      [0, 0],
+    ]),
+    [0, 0, 0, 0],
+    [batch, h, w, c],
+  );
 }
 
 /** Column c takes column c-1 (zeros on the left): turns a mask-B row conv into mask A. */
 export function shiftRight(x: tf.Tensor4D): tf.Tensor4D {
   const [batch, h, w, c] = x.shape;
-  return tf.slice(tf.pad(x, [[0, 0], [0, 0], [1, 0], [0, 0]]), [0, 0, 0, 0], [batch, h, w, c]);
+  return tf.slice(
+    tf.pad(x, [
+      [0, 0],
+      [0, 0],
+      [1, 0],
+      [0, 0],
+    ]),
+    [0, 0, 0, 0],
+    [batch, h, w, c],
+  );
 }
 
 /** Gated activation tanh(a) * sigmoid(b) over the two channel halves: [B, H, W, 2F] -> [B, H, W, F]. */
@@ -49,25 +77,4 @@ export function pointwise(x: tf.Tensor4D, w: tf.Tensor2D, b?: tf.Tensor1D): tf.T
   const [batch, h, wd, cin] = x.shape;
   const flat = tf.matMul(tf.reshape(x, [batch * h * wd, cin]), w); // [B*H*W, out]
   return tf.reshape(b ? tf.add(flat, b) : flat, [batch, h, wd, w.shape[1]]);
-}
-
-/**
- * A 'valid' convolution written as im2col + one matrix product: the kh*kw
- * shifted views of x side by side on the channel axis, times the filter
- * flattened to [kh*kw*in, out]. Same numbers and FLOPs as tf.conv2d; used
- * because the small causal kernels here train far faster through MatMul than
- * through tfjs's cpu Conv2DBackpropFilter.
- * x [B, H+kh-1, W+kw-1, in], w [kh, kw, in, out] -> [B, H, W, out]
- */
-export function validConv(x: tf.Tensor4D, w: tf.Tensor4D, b: tf.Tensor1D): tf.Tensor4D {
-  const [kh, kw, cin, cout] = w.shape;
-  const [batch, ph, pw] = x.shape;
-  const h = ph - kh + 1;
-  const wd = pw - kw + 1;
-  const views: tf.Tensor4D[] = [];
-  for (let i = 0; i < kh; i++) {
-    for (let j = 0; j < kw; j++) views.push(tf.slice(x, [0, i, j, 0], [batch, h, wd, cin])); // [B, H, W, in]
-  }
-  const columns = views.length === 1 ? views[0] : tf.concat(views, 3); // [B, H, W, kh*kw*in]
-  return pointwise(columns, tf.reshape(w, [kh * kw * cin, cout]), b); // [B, H, W, out]
 }

@@ -12,8 +12,8 @@
  */
 import { tf } from '@curtain/core';
 import type { ParamStore } from '@curtain/nn';
-import type { PixelCnnConfig } from './config.ts';
 import { gate, horizontalConv, pointwise, shiftDown, shiftRight, verticalConv } from './causal.ts';
+import type { PixelCnnConfig } from './config.ts';
 
 interface GatedLayer {
   vertical: [tf.Variable, tf.Variable];
@@ -34,10 +34,12 @@ export class PixelCnnNetwork {
     const { width: f, depth, levels, firstKernel: k } = config;
     if (k % 2 !== 1 || k < 3) throw new Error(`firstKernel must be odd and >= 3, got ${k}`);
     const half = (k - 1) / 2;
-    const dense = (name: string, inUnits: number, outUnits: number, init: 'he' | 'glorot' | { normal: number } = 'glorot'): [tf.Variable, tf.Variable] => [
-      store.create(`${name}/w`, [inUnits, outUnits], init),
-      store.create(`${name}/b`, [outUnits], 'zeros'),
-    ];
+    const dense = (
+      name: string,
+      inUnits: number,
+      outUnits: number,
+      init: 'he' | 'glorot' | { normal: number } = 'glorot',
+    ): [tf.Variable, tf.Variable] => [store.create(`${name}/w`, [inUnits, outUnits], init), store.create(`${name}/b`, [outUnits], 'zeros')];
     const conv = (name: string, shape: number[], init: 'he' | 'glorot' | { normal: number } = 'glorot'): [tf.Variable, tf.Variable] => [
       store.create(`${name}/w`, shape, init),
       store.create(`${name}/b`, [shape[3]], 'zeros'),
@@ -74,9 +76,7 @@ export class PixelCnnNetwork {
       ) as tf.Tensor4D; // [B, H, W, 2F]
       v = gate(vPre); // [B, H, W, F]
       const hGated = gate(hPre); // [B, H, W, F]
-      h = layer.out
-        ? (tf.add(h, pointwise(hGated, layer.out[0] as tf.Tensor2D, layer.out[1] as tf.Tensor1D)) as tf.Tensor4D)
-        : hGated;
+      h = layer.out ? (tf.add(h, pointwise(hGated, layer.out[0] as tf.Tensor2D, layer.out[1] as tf.Tensor1D)) as tf.Tensor4D) : hGated;
     });
     return h;
   }

@@ -7,6 +7,24 @@
 #include "parallel.h"
 
 namespace curtain {
+namespace {
+
+// Separate function so that __restrict reaches the loop (lambda captures lose it).
+void adamRange(const float* __restrict var, const float* __restrict g, const float* __restrict m,
+               const float* __restrict v, float* __restrict outVar, float* __restrict outM,
+               float* __restrict outV, int64_t n, float b1, float b2, float c1, float c2, float mScale,
+               float vScale, float lr, float eps) {
+  for (int64_t i = 0; i < n; ++i) {
+    float gi = g[i];
+    float mi = b1 * m[i] + c1 * gi;
+    float vi = b2 * v[i] + c2 * gi * gi;
+    outM[i] = mi;
+    outV[i] = vi;
+    outVar[i] = var[i] - lr * (mi * mScale) / (std::sqrt(vi * vScale) + eps);
+  }
+}
+
+}  // namespace
 
 void adam(const float* __restrict var, const float* __restrict g, const float* __restrict m,
           const float* __restrict v, float* __restrict outVar, float* __restrict outM, float* __restrict outV,
@@ -16,14 +34,8 @@ void adam(const float* __restrict var, const float* __restrict g, const float* _
   const float vScale = float(1.0 / (1.0 - std::pow(beta2, step)));
   const float flr = float(lr), feps = float(eps);
   parallelRange(n, threads, [&](int64_t i0, int64_t i1) {
-    for (int64_t i = i0; i < i1; ++i) {
-      float gi = g[i];
-      float mi = b1 * m[i] + c1 * gi;
-      float vi = b2 * v[i] + c2 * gi * gi;
-      outM[i] = mi;
-      outV[i] = vi;
-      outVar[i] = var[i] - flr * (mi * mScale) / (std::sqrt(vi * vScale) + feps);
-    }
+    adamRange(var + i0, g + i0, m + i0, v + i0, outVar + i0, outM + i0, outV + i0, i1 - i0, b1, b2, c1, c2,
+              mScale, vScale, flr, feps);
   });
 }
 

@@ -2,6 +2,7 @@
 // preallocated output) plus plain numbers; nothing is allocated for JS here.
 #include <napi.h>
 
+#include <cstdlib>
 #include <vector>
 
 #include "adam.h"
@@ -110,7 +111,31 @@ Napi::Value Adam(const Napi::CallbackInfo& info) {
   return info.Env().Undefined();
 }
 
+// alloc(n): an uninitialised, 64-byte aligned Float32Array of n elements whose
+// memory is freed when the array is collected (and reported to V8 meanwhile).
+// Outputs are fully overwritten by the kernels, so zero-filling is wasted work.
+Napi::Value Alloc(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  int64_t n = I(info, 0);
+  size_t bytes = static_cast<size_t>(n > 0 ? n : 1) * sizeof(float);
+  size_t rounded = (bytes + 63) & ~size_t(63);
+  void* data = std::aligned_alloc(64, rounded);
+  if (!data) {
+    Napi::Error::New(env, "curtain native: out of memory").ThrowAsJavaScriptException();
+    return env.Undefined();
+  }
+  int64_t adjusted = 0;
+  napi_adjust_external_memory(env, static_cast<int64_t>(rounded), &adjusted);
+  Napi::ArrayBuffer ab = Napi::ArrayBuffer::New(env, data, bytes, [rounded](Napi::Env e, void* p) {
+    std::free(p);
+    int64_t unused = 0;
+    napi_adjust_external_memory(e, -static_cast<int64_t>(rounded), &unused);
+  });
+  return Napi::Float32Array::New(env, static_cast<size_t>(n), ab, 0);
+}
+
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
+  exports.Set("alloc", Napi::Function::New(env, Alloc));
   exports.Set("gemm", Napi::Function::New(env, Gemm));
   exports.Set("conv2d", Napi::Function::New(env, Conv2d));
   exports.Set("binary", Napi::Function::New(env, Binary));

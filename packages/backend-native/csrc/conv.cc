@@ -8,11 +8,12 @@
 
 #include "gemm.h"
 #include "parallel.h"
+#include "scratch.h"
 
 namespace curtain {
 namespace {
 
-constexpr int64_t kColsBudget = int64_t(1) << 24;
+constexpr int64_t kColsBudget = int64_t(1) << 22;  // floats (16 MB) of im2col columns per chunk
 
 bool isPointwise(const ConvShape& s) {
   return s.kH == 1 && s.kW == 1 && s.strideH == 1 && s.strideW == 1 && s.padTop == 0 &&
@@ -35,8 +36,15 @@ void im2col(const ConvShape& s, const float* x, int64_t b0, int64_t nb, float* c
         int64_t iy = oy * s.strideH - s.padTop + ky * s.dilH;
         for (int64_t kx = 0; kx < s.kW; ++kx, dst += s.inC) {
           int64_t ix = ox * s.strideW - s.padLeft + kx * s.dilW;
-          if (iy < 0 || iy >= s.inH || ix < 0 || ix >= s.inW) std::memset(dst, 0, s.inC * sizeof(float));
-          else std::memcpy(dst, x + ((b * s.inH + iy) * s.inW + ix) * s.inC, s.inC * sizeof(float));
+          const bool outside = iy < 0 || iy >= s.inH || ix < 0 || ix >= s.inW;
+          if (s.inC < 16) {  // a call per few floats costs more than the copy
+            const float* src = outside ? nullptr : x + ((b * s.inH + iy) * s.inW + ix) * s.inC;
+            for (int64_t c = 0; c < s.inC; ++c) dst[c] = outside ? 0.f : src[c];
+          } else if (outside) {
+            std::memset(dst, 0, s.inC * sizeof(float));
+          } else {
+            std::memcpy(dst, x + ((b * s.inH + iy) * s.inW + ix) * s.inC, s.inC * sizeof(float));
+          }
         }
       }
     }
@@ -76,11 +84,11 @@ void conv2dForward(const ConvShape& s, const float* x, const float* w, float* y,
     return;
   }
   int64_t chunk = chunkOf(s);
-  std::vector<float> cols(chunk * per * K);
+  float* cols = scratch(kCols, chunk * per * K);
   for (int64_t b0 = 0; b0 < s.batch; b0 += chunk) {
     int64_t nb = std::min(chunk, s.batch - b0);
-    im2col(s, x, b0, nb, cols.data(), threads);
-    gemm({false, false, nb * per, s.outC, K, 1.f, cols.data(), K, w, s.outC, 0.f, y + b0 * per * s.outC, s.outC},
+    im2col(s, x, b0, nb, cols, threads);
+    gemm({false, false, nb * per, s.outC, K, 1.f, cols, K, w, s.outC, 0.f, y + b0 * per * s.outC, s.outC},
          useBlas, threads);
   }
 }
@@ -93,12 +101,12 @@ void conv2dBackpropInput(const ConvShape& s, const float* dy, const float* w, fl
   }
   std::memset(dx, 0, s.batch * s.inH * s.inW * s.inC * sizeof(float));
   int64_t chunk = chunkOf(s);
-  std::vector<float> cols(chunk * per * K);
+  float* cols = scratch(kCols, chunk * per * K);
   for (int64_t b0 = 0; b0 < s.batch; b0 += chunk) {
     int64_t nb = std::min(chunk, s.batch - b0);
-    gemm({false, true, nb * per, K, s.outC, 1.f, dy + b0 * per * s.outC, s.outC, w, s.outC, 0.f, cols.data(), K},
+    gemm({false, true, nb * per, K, s.outC, 1.f, dy + b0 * per * s.outC, s.outC, w, s.outC, 0.f, cols, K},
          useBlas, threads);
-    col2im(s, cols.data(), b0, nb, dx, threads);
+    col2im(s, cols, b0, nb, dx, threads);
   }
 }
 
@@ -109,11 +117,11 @@ void conv2dBackpropFilter(const ConvShape& s, const float* x, const float* dy, f
     return;
   }
   int64_t chunk = chunkOf(s);
-  std::vector<float> cols(chunk * per * K);
+  float* cols = scratch(kCols, chunk * per * K);
   for (int64_t b0 = 0; b0 < s.batch; b0 += chunk) {
     int64_t nb = std::min(chunk, s.batch - b0);
-    im2col(s, x, b0, nb, cols.data(), threads);
-    gemm({true, false, K, s.outC, nb * per, 1.f, cols.data(), K, dy + b0 * per * s.outC, s.outC,
+    im2col(s, x, b0, nb, cols, threads);
+    gemm({true, false, K, s.outC, nb * per, 1.f, cols, K, dy + b0 * per * s.outC, s.outC,
           b0 == 0 ? 0.f : 1.f, dw, s.outC},
          useBlas, threads);
   }

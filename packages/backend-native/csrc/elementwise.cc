@@ -65,33 +65,50 @@ Plan makePlan(std::vector<int64_t> as, std::vector<int64_t> bs, const std::vecto
 }
 
 template <int OP>
+inline void innerAny(const float* a, int64_t sa, const float* b, int64_t sb, float* o, int64_t n, bool aliased) {
+  if (aliased) innerAliased<OP>(a, sa, b, sb, o, n);
+  else inner<OP>(a, sa, b, sb, o, n);
+}
+
+// Rows [r0, r1) of the collapsed problem; the outer multi-index advances like an
+// odometer, so there is no division per row.
+template <int OP>
+void runRows(const Plan& p, const float* a, const float* b, float* out, int64_t r0, int64_t r1, bool aliased) {
+  const size_t nd = p.dims.size();
+  const int64_t n = p.dims[nd - 1], isa = p.sa[nd - 1], isb = p.sb[nd - 1];
+  const size_t no = nd - 1;  // outer dims
+  std::vector<int64_t> idx(no + 1, 0);
+  int64_t offA = 0, offB = 0, rem = r0;
+  for (size_t i = no; i-- > 0;) {
+    idx[i] = rem % p.dims[i]; rem /= p.dims[i];
+    offA += idx[i] * p.sa[i]; offB += idx[i] * p.sb[i];
+  }
+  for (int64_t r = r0; r < r1; ++r) {
+    innerAny<OP>(a + offA, isa, b + offB, isb, out + r * n, n, aliased);
+    for (size_t i = no; i-- > 0;) {
+      offA += p.sa[i]; offB += p.sb[i];
+      if (++idx[i] < p.dims[i]) break;
+      offA -= p.sa[i] * p.dims[i]; offB -= p.sb[i] * p.dims[i];
+      idx[i] = 0;
+    }
+  }
+}
+
+template <int OP>
 void runPlan(const Plan& p, const float* a, const float* b, float* out, int threads, bool aliased) {
   const size_t nd = p.dims.size();
   const int64_t n = p.dims[nd - 1], isa = p.sa[nd - 1], isb = p.sb[nd - 1];
   int64_t rows = 1;
   for (size_t i = 0; i + 1 < nd; ++i) rows *= p.dims[i];
-  auto doRow = [&](int64_t row, int64_t j0, int64_t j1) {
-    int64_t offA = 0, offB = 0, rem = row;
-    for (size_t i = nd - 1; i-- > 0;) {
-      int64_t idx = rem % p.dims[i]; rem /= p.dims[i];
-      offA += idx * p.sa[i]; offB += idx * p.sb[i];
-    }
-    const float* ap = a + offA + j0 * isa;
-    const float* bp = b + offB + j0 * isb;
-    float* op = out + row * n + j0;
-    if (aliased) innerAliased<OP>(ap, isa, bp, isb, op, j1 - j0);
-    else inner<OP>(ap, isa, bp, isb, op, j1 - j0);
-  };
   if (rows == 1) {
-    parallelRange(n, threads, [&](int64_t j0, int64_t j1) { doRow(0, j0, j1); });
-  } else {
-    int64_t total = rows * n;
-    int t = pickThreads(threads, total);
-    int64_t minRows = t > 1 ? 1 : rows + 1;
-    parallelRange(rows, t, [&](int64_t r0, int64_t r1) {
-      for (int64_t r = r0; r < r1; ++r) doRow(r, 0, n);
-    }, minRows);
+    parallelRange(n, threads, [&](int64_t j0, int64_t j1) {
+      innerAny<OP>(a + j0 * isa, isa, b + j0 * isb, isb, out + j0, j1 - j0, aliased);
+    });
+    return;
   }
+  int t = pickThreads(threads, rows * n);
+  parallelRange(rows, t, [&](int64_t r0, int64_t r1) { runRows<OP>(p, a, b, out, r0, r1, aliased); },
+                t > 1 ? 1 : rows + 1);
 }
 
 template <int OP>
@@ -120,10 +137,19 @@ inline float uop(float x, float alpha) {
 }
 
 template <int OP>
+void unaryLoop(const float* __restrict x, float* __restrict out, int64_t n, float alpha) {
+  for (int64_t i = 0; i < n; ++i) out[i] = uop<OP>(x[i], alpha);
+}
+
+template <int OP>
 void unaryT(const float* x, float* out, int64_t n, float alpha, int threads) {
-  parallelRange(n, threads, [&](int64_t i0, int64_t i1) {
-    for (int64_t i = i0; i < i1; ++i) out[i] = uop<OP>(x[i], alpha);
-  });
+  parallelRange(n, threads, [&](int64_t i0, int64_t i1) { unaryLoop<OP>(x + i0, out + i0, i1 - i0, alpha); });
+}
+
+template <int OP>
+void biasActRow(float* __restrict row, const float* __restrict bias, int64_t cols, float alpha) {
+  if (bias) for (int64_t j = 0; j < cols; ++j) row[j] = uop<OP>(row[j] + bias[j], alpha);
+  else for (int64_t j = 0; j < cols; ++j) row[j] = uop<OP>(row[j], alpha);
 }
 
 template <int OP>
@@ -131,9 +157,7 @@ void biasActT(float* y, const float* bias, int64_t rows, int64_t cols, float alp
   int t = pickThreads(threads, rows * cols);
   parallelRange(rows, t, [&](int64_t r0, int64_t r1) {
     for (int64_t r = r0; r < r1; ++r) {
-      float* row = y + r * cols;
-      if (bias) for (int64_t j = 0; j < cols; ++j) row[j] = uop<OP>(row[j] + bias[j], alpha);
-      else for (int64_t j = 0; j < cols; ++j) row[j] = uop<OP>(row[j], alpha);
+      biasActRow<OP>(y + r * cols, bias, cols, alpha);
     }
   }, t > 1 ? 1 : rows + 1);
 }

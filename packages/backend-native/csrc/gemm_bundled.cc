@@ -8,6 +8,7 @@
 
 #include "gemm.h"
 #include "parallel.h"
+#include "scratch.h"
 
 #ifndef _OPENMP
 static inline int omp_get_thread_num() { return 0; }
@@ -123,8 +124,8 @@ void gemmSerial(const GemmArgs& g) {
   int64_t ncMax = std::min<int64_t>(NC, (g.N + NR - 1) / NR * NR);
   int64_t kcMax = std::min<int64_t>(KC, g.K);
   int64_t mcMax = std::min<int64_t>(MC, (g.M + MR - 1) / MR * MR);
-  float* bpack = static_cast<float*>(std::aligned_alloc(64, ((ncMax * kcMax * 4 + 63) / 64) * 64));
-  float* apack = static_cast<float*>(std::aligned_alloc(64, ((mcMax * kcMax * 4 + 63) / 64) * 64));
+  float* bpack = scratch(kPackB, ncMax * kcMax);
+  float* apack = scratch(kPackA, mcMax * kcMax);
   for (int64_t jc = 0; jc < g.N; jc += NC) {
     int64_t nc = std::min<int64_t>(NC, g.N - jc);
     int64_t nPanels = (nc + NR - 1) / NR;
@@ -147,8 +148,6 @@ void gemmSerial(const GemmArgs& g) {
       }
     }
   }
-  std::free(apack);
-  std::free(bpack);
 }
 
 // Sub-problems for thread `id` of `t`: a column range, a row range or a K range.

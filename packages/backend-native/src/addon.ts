@@ -19,6 +19,8 @@ export interface NativeAddon {
   adam(variable: Float32Array, grad: Float32Array, m: Float32Array, v: Float32Array, outVar: Float32Array,
     outM: Float32Array, outV: Float32Array, lr: number, beta1: number, beta2: number, epsilon: number, step: number,
     threads: number): void;
+  /** Uninitialised 64-byte-aligned float32 storage, freed when collected. */
+  alloc(n: number): Float32Array;
   readonly haveOpenblas: boolean;
   readonly openmp: boolean;
 }

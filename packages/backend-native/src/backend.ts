@@ -28,6 +28,15 @@ export class NativeBackend extends MathBackendCPU {
     return v instanceof Float32Array ? v : undefined;
   }
 
+  /**
+   * An output buffer of n floats. A plain (zero-filled) Float32Array: measured
+   * faster overall than uninitialised native memory (addon.alloc), whose fresh
+   * pages fault in and whose release waits for GC finalisers.
+   */
+  alloc(n: number): Float32Array {
+    return new Float32Array(n);
+  }
+
   output(shape: number[], values: Float32Array): TensorInfo {
     return this.makeTensorInfo(shape, 'float32', values);
   }

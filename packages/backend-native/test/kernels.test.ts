@@ -23,6 +23,10 @@ describe.each(backends)('%s kernels match cpu', (backend) => {
       [[1, 9, 17], [4, 17, 6], false, false],
       [[9, 17], [4, 17, 6], false, false],
       [[2, 17, 9], [2, 6, 17], true, true],
+      // Large enough for the multi-threaded GEMM paths (row, column and K splits).
+      [[256, 300], [300, 64], false, false],
+      [[64, 200], [300, 200], false, true],
+      [[3001, 9], [3001, 32], true, false],
     ];
     for (const [sa, sb, ta, tb] of cases) {
       const err = compareWithCpu(backend, [input(sa, seed++), input(sb, seed++)], (a, b) => tf.matMul(a, b, ta, tb));
@@ -101,9 +105,9 @@ describe.each(backends)('%s kernels match cpu', (backend) => {
 
   it('binary ops: same shape, scalars, trailing/leading/middle broadcasting', () => {
     const shapes: [number[], number[]][] = [
-      [[5, 7], [5, 7]], [[70000], [70000]], [[5, 7], []], [[], [5, 7]], [[3, 4, 5], [5]], [[5], [3, 4, 5]],
+      [[5, 7], [5, 7]], [[7001], [7001]], [[5, 7], []], [[], [5, 7]], [[3, 4, 5], [5]], [[5], [3, 4, 5]],
       [[3, 4, 5], [4, 1]], [[3, 1, 5], [1, 4, 1]], [[6, 1], [6, 9]], [[2, 3, 4, 5], [3, 1, 5]],
-      [[128, 512], [512]], [[64, 14, 14, 32], [32]], [[1], [1]], [[40000, 2], [40000, 1]],
+      [[128, 512], [512]], [[64, 14, 14, 32], [32]], [[1], [1]], [[401, 2], [401, 1]],
     ];
     const ops: Record<string, (a: tf.Tensor, b: tf.Tensor) => tf.Tensor> = {
       add: tf.add, sub: tf.sub, mul: tf.mul, div: tf.div, maximum: tf.maximum, minimum: tf.minimum,
@@ -116,6 +120,11 @@ describe.each(backends)('%s kernels match cpu', (backend) => {
         const err = compareWithCpu(backend, [input(sa, seed++), input(sb, seed++, lo, 2)], op);
         expect(err, `${name} ${sa} ${sb}`).toBeLessThan(TOL);
       }
+    }
+    // Large enough for the multi-threaded paths.
+    for (const [sa, sb] of [[[300001], [300001]], [[150001, 2], [150001, 1]], [[300, 1000], [1000]], [[300000], []]] as [number[], number[]][]) {
+      const err = compareWithCpu(backend, [input(sa, seed++), input(sb, seed++)], tf.add);
+      expect(err, `add ${sa} ${sb}`).toBeLessThan(TOL);
     }
   });
 
@@ -135,7 +144,7 @@ describe.each(backends)('%s kernels match cpu', (backend) => {
     };
     let seed = 600;
     for (const [name, [op, lo, hi]] of Object.entries(ops)) {
-      for (const shape of [[1], [3, 5], [70001]]) {
+      for (const shape of name === 'relu' || name === 'exp' ? [[1], [3, 5], [300001]] : [[1], [3, 5], [1001]]) {
         const err = compareWithCpu(backend, [input(shape, seed++, lo, hi)], op);
         expect(err, `${name} ${shape}`).toBeLessThan(TOL);
       }
@@ -146,7 +155,7 @@ describe.each(backends)('%s kernels match cpu', (backend) => {
     const cases: [number[], number | number[] | undefined, boolean][] = [
       [[128, 512], 0, false], [[128, 512], 1, true], [[64, 14, 14, 32], [0, 1, 2], false],
       [[3, 4, 5], 1, false], [[3, 4, 5], [1, 2], true], [[3, 4, 5], undefined, false], [[7], 0, false],
-      [[3, 4, 5], [0, 2], false], [[3, 4, 5], -1, false], [[100000], undefined, false],
+      [[3, 4, 5], [0, 2], false], [[3, 4, 5], -1, false], [[300000], undefined, false], [[600, 512], 0, false], [[512, 600], 1, false],
     ];
     let seed = 700;
     for (const [shape, axis, keep] of cases) {

@@ -14,8 +14,8 @@ describe.each(backends)('%s training loop', (backend) => {
       tf.variable(tf.randomUniform([3, 3, 1, 8], -0.3, 0.3, 'float32', 1)), tf.variable(tf.zeros([8])),
       tf.variable(tf.randomUniform([288, 144], -0.1, 0.1, 'float32', 2)), tf.variable(tf.zeros([144])),
     ];
-    let m = vars.map((v) => tf.zerosLike(v));
-    let s = vars.map((v) => tf.zerosLike(v));
+    let m: tf.Tensor[] = vars.map((v) => tf.zerosLike(v));
+    let s: tf.Tensor[] = vars.map((v) => tf.zerosLike(v));
     const f = () => {
       const h = tf.relu(tf.add(tf.conv2d(x as tf.Tensor4D, vars[0] as tf.Tensor4D, 2, 'same'), vars[1]));
       const y = tf.add(tf.matMul(tf.reshape(h, [16, 288]), vars[2]), vars[3]);

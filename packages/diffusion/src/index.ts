@@ -2,12 +2,12 @@ import type { ImageShape, ParadigmEntry } from '@curtain/core';
 import { DDPM_DEFAULTS, type DdpmConfig } from './config.ts';
 import { DdpmModel } from './model.ts';
 
+export { type BoundTerms, boundTimesteps, variationalBound } from './bound.ts';
 export { DDPM_DEFAULTS, type DdpmConfig } from './config.ts';
-export { DdpmModel } from './model.ts';
-export { makeSchedule, type NoiseSchedule } from './schedule.ts';
 export { qSample, qStep } from './forward.ts';
+export { DdpmModel } from './model.ts';
 export { ddimSteps, type EpsModel, sampleDdim, sampleDdpm } from './samplers.ts';
-export { boundTimesteps, variationalBound, type BoundTerms } from './bound.ts';
+export { makeSchedule, type NoiseSchedule } from './schedule.ts';
 export { timeFeatures } from './time-embedding.ts';
 export { buildUNet } from './unet.ts';
 

@@ -52,7 +52,10 @@ export class SamplingAverage {
     const initial = this.initial.map((v) => Float32Array.from(v.dataSync() as Float32Array));
     const flat = concat([...raw, ...initial]);
     writeAtomic(path.join(dir, 'ema.bin'), Buffer.from(flat.buffer));
-    writeAtomic(path.join(dir, 'ema.json'), JSON.stringify({ decay: this.decay, updates: this.updates, sizes: this.vars.map((v) => v.size) }));
+    writeAtomic(
+      path.join(dir, 'ema.json'),
+      JSON.stringify({ decay: this.decay, updates: this.updates, sizes: this.vars.map((v) => v.size) }),
+    );
   }
 
   load(dir: string): void {
@@ -75,17 +78,21 @@ export class SamplingAverage {
       return t;
     };
     const raw = this.vars.map(take);
-    this.initial.forEach((v, i) => {
+    for (const v of this.initial) {
       const t = take(v);
       v.assign(t);
       t.dispose();
-    });
+    }
     // WeightAverage copies the variables' values as its shadow: install the raw average that way.
     const live = this.vars.map((v) => v.clone());
-    this.vars.forEach((v, i) => v.assign(raw[i]));
+    this.vars.forEach((v, i) => {
+      v.assign(raw[i]);
+    });
     this.average.dispose();
     this.average = new WeightAverage(this.vars, this.decay);
-    this.vars.forEach((v, i) => v.assign(live[i]));
+    this.vars.forEach((v, i) => {
+      v.assign(live[i]);
+    });
     tf.dispose([...raw, ...live]);
     this.updates = meta.updates;
   }

@@ -3,7 +3,7 @@
 // skip connections, residual blocks with an additive time embedding, no
 // attention and no normalisation (small widths train stably without them).
 import { tf, UsageError } from '@curtain/core';
-import { conv2d, dense, downsample2x, type Layer, ParamStore, silu, upsample2x } from '@curtain/nn';
+import { conv2d, dense, downsample2x, type Layer, type ParamStore, silu, upsample2x } from '@curtain/nn';
 
 export interface UNetOptions {
   width: number;

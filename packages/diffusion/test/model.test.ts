@@ -1,11 +1,11 @@
-import { assertNoLeak, SeededRng, tf, useCpuBackend } from '@curtain/core';
-import { BatchStream, loadSynthetic } from '@curtain/data';
-import { maxWeightChange, snapshotWeights } from '@curtain/nn';
 import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { assertNoLeak, SeededRng, tf, useCpuBackend } from '@curtain/core';
+import { BatchStream, loadSynthetic } from '@curtain/data';
+import { maxWeightChange, snapshotWeights } from '@curtain/nn';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { boundTimesteps, DDPM, DdpmModel, qSample } from '../src/index.ts';
+import { boundTimesteps, DDPM, type DdpmModel, qSample } from '../src/index.ts';
 
 const shape = { height: 8, width: 8, channels: 1 };
 const tiny = { width: 4, depth: 1, timesteps: 20, batchSize: 16, boundTimesteps: 0 };

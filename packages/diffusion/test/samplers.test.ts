@@ -82,7 +82,12 @@ describe('samplers', () => {
   });
 
   it('DDIM visits S distinct descending steps from T', () => {
-    for (const [T, S] of [[10, 3], [200, 50], [200, 200], [7, 1]]) {
+    for (const [T, S] of [
+      [10, 3],
+      [200, 50],
+      [200, 200],
+      [7, 1],
+    ]) {
       const steps = ddimSteps(T, S);
       expect(steps.length).toBe(S);
       expect(steps[0]).toBe(T);

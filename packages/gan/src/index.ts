@@ -3,9 +3,9 @@ import { GAN_DEFAULTS, type GanConfig } from './config.ts';
 import { GanModel } from './model.ts';
 
 export { GAN_DEFAULTS, type GanConfig } from './config.ts';
-export { GanModel } from './model.ts';
 export { CollapseMonitor } from './health.ts';
 export { discriminatorLoss, generatorLoss, r1Penalty } from './losses.ts';
+export { GanModel } from './model.ts';
 export { buildDiscriminator, buildGenerator, leaky } from './networks.ts';
 
 export const GAN: ParadigmEntry<GanConfig> = {

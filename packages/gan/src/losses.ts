@@ -19,6 +19,6 @@ export function generatorLoss(fakeLogits: tf.Tensor1D): tf.Scalar {
  * inside the discriminator's loss.
  */
 export function r1Penalty(discriminator: Net<tf.Tensor4D, tf.Tensor1D>, real: tf.Tensor4D, gamma: number): tf.Scalar {
-  const gradient = tf.grad((x: tf.Tensor4D) => tf.sum(discriminator(x)))(real); // [B, H, W, C]
+  const gradient = tf.grad((x: tf.Tensor) => tf.sum(discriminator(x as tf.Tensor4D)))(real); // [B, H, W, C]
   return tf.mul(gamma / 2, tf.mean(tf.sum(tf.square(gradient), [1, 2, 3]))) as tf.Scalar;
 }

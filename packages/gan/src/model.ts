@@ -103,7 +103,9 @@ export class GanModel implements GenerativeModel {
   /** One Adam step of the generator against the current discriminator; D is untouched. */
   generatorStep(batchSize: number): StepStats {
     const seed = this.rng.nextSeed();
-    const stats = this.guard(() => this.gOptimizer.step(() => generatorLoss(this.discriminator(this.generator(this.latents(batchSize, seed))))));
+    const stats = this.guard(() =>
+      this.gOptimizer.step(() => generatorLoss(this.discriminator(this.generator(this.latents(batchSize, seed))))),
+    );
     this.average.update();
     return stats;
   }

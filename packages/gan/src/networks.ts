@@ -23,7 +23,9 @@ export function leaky<T extends tf.Tensor>(x: T): T {
 }
 
 function extraConvs(store: ParamStore, name: string, channels: number, count: number): Layer<tf.Tensor4D, tf.Tensor4D>[] {
-  return Array.from({ length: count }, (_, i) => conv2d(store, `${name}/conv${i}`, { kernel: 3, inChannels: channels, outChannels: channels }));
+  return Array.from({ length: count }, (_, i) =>
+    conv2d(store, `${name}/conv${i}`, { kernel: 3, inChannels: channels, outChannels: channels }),
+  );
 }
 
 /** z [B, latentDim] -> images [B, H, W, C] in [0, 1] */
@@ -40,7 +42,7 @@ export function buildGenerator(store: ParamStore, shape: ImageShape, opts: NetOp
     for (const conv of low) h = tf.relu(conv.apply(h));
     h = tf.relu(up1.apply(h)); // [B, H/2, W/2, w]
     for (const conv of mid) h = tf.relu(conv.apply(h));
-    return tf.sigmoid(tf.mul(up2.apply(h), 2)); // [B, H, W, C]; sigmoid(2a) = (tanh(a) + 1) / 2
+    return tf.sigmoid(tf.mul(up2.apply(h), 2)) as tf.Tensor4D; // [B, H, W, C]; sigmoid(2a) = (tanh(a) + 1) / 2
   };
 }
 

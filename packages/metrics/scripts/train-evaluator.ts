@@ -12,10 +12,11 @@ import path from 'node:path';
 import { SeededRng, selectBackend, tf, UsageError } from '@curtain/core';
 import { type ImageSet, loadDataset, pixelsPerImage } from '@curtain/data';
 import { Adam, ParamStore } from '@curtain/nn';
-import { buildEvaluatorNet, EVALUATOR_ARCHITECTURE } from '../src/evaluator-net.ts';
 import { Evaluator, type EvaluatorMeta, evaluatorIdOf, WEIGHTS_ROOT } from '../src/evaluator.ts';
+import { buildEvaluatorNet, type EvaluatorArchitecture } from '../src/evaluator-net.ts';
 
 interface Recipe {
+  architecture: EvaluatorArchitecture & { name: string };
   steps: number;
   batchSize: number;
   learningRate: number;
@@ -26,8 +27,23 @@ interface Recipe {
 }
 
 const RECIPES: Record<string, Recipe> = {
-  digits: { steps: 3000, batchSize: 64, learningRate: 2e-3, maxShift: 2, flip: false },
-  'fashion-mnist': { steps: 6000, batchSize: 64, learningRate: 2e-3, maxShift: 2, flip: true },
+  digits: {
+    architecture: { name: 'lenet-stride2-8-16-128', conv1Channels: 8, conv2Channels: 16, featureSize: 128 },
+    steps: 5000,
+    batchSize: 64,
+    learningRate: 2e-3,
+    maxShift: 2,
+    flip: false,
+  },
+  // clothes need more filters than digits; with 60,000 images augmentation only slowed the fit
+  'fashion-mnist': {
+    architecture: { name: 'lenet-stride2-16-32-128', conv1Channels: 16, conv2Channels: 32, featureSize: 128 },
+    steps: 8000,
+    batchSize: 64,
+    learningRate: 2e-3,
+    maxShift: 0,
+    flip: false,
+  },
 };
 const SEED = 1998;
 
@@ -90,7 +106,7 @@ async function main(): Promise<void> {
 
   const rng = new SeededRng(SEED);
   const store = new ParamStore(rng.fork());
-  const net = buildEvaluatorNet(store);
+  const net = buildEvaluatorNet(store, recipe.architecture);
   const adam = new Adam(store.variables(), { learningRate: recipe.learningRate });
   const batchRng = rng.fork();
   let order: number[] = [];
@@ -101,7 +117,13 @@ async function main(): Promise<void> {
     }
     const indices = order.splice(0, recipe.batchSize);
     const x = augmentedBatch(dataset.train, indices, recipe, batchRng);
-    const labels = tf.oneHot(tf.tensor1d(Array.from(indices, (i) => dataset.train.labels[i]), 'int32'), 10);
+    const labels = tf.oneHot(
+      tf.tensor1d(
+        Array.from(indices, (i) => dataset.train.labels[i]),
+        'int32',
+      ),
+      10,
+    );
     // cosine decay to 5% of the initial learning rate
     adam.learningRate = recipe.learningRate * (0.05 + 0.95 * 0.5 * (1 + Math.cos((Math.PI * (step - 1)) / steps)));
     const stats = adam.step(() => tf.losses.softmaxCrossEntropy(labels, net.classify(net.features(x))) as tf.Scalar);
@@ -122,7 +144,7 @@ async function main(): Promise<void> {
     evaluatorId: evaluatorIdOf(dir),
     dataset: datasetName,
     servesDatasets: datasetName === 'digits' ? ['digits', 'mnist'] : [datasetName],
-    architecture: EVALUATOR_ARCHITECTURE,
+    architecture: recipe.architecture,
     script: 'packages/metrics/scripts/train-evaluator.ts',
     command: `pnpm exec tsx packages/metrics/scripts/train-evaluator.ts --dataset ${datasetName}${flag('steps') ? ` --steps ${steps}` : ''}`,
     seed: SEED,

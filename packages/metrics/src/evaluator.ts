@@ -1,11 +1,11 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { SeededRng, tf, UsageError } from '@curtain/core';
 import { type ImageSet, imagesToTensor } from '@curtain/data';
 import { ParamStore } from '@curtain/nn';
-import { buildEvaluatorNet, EVALUATOR_ARCHITECTURE, type EvaluatorNet } from './evaluator-net.ts';
+import { architectureFromShapes, buildEvaluatorNet, EVALUATOR_IMAGE_SIZE, type EvaluatorArchitecture, type EvaluatorNet } from './evaluator-net.ts';
 import type { FeatureMatrix } from './feature-matrix.ts';
 
 /** Where the committed evaluator weights live: weights/<name>/{params.json,params.bin,meta.json}. */
@@ -28,7 +28,7 @@ export interface EvaluatorMeta {
   evaluatorId: string;
   dataset: string;
   servesDatasets: string[];
-  architecture: typeof EVALUATOR_ARCHITECTURE;
+  architecture: EvaluatorArchitecture & { name: string };
   script: string;
   command: string;
   seed: number;
@@ -44,7 +44,10 @@ export interface EvaluatorMeta {
 
 /** 16 hex digits of SHA-256 of a params.bin: the evaluator's id, recorded with every metric. */
 export function evaluatorIdOf(weightsDir: string): string {
-  return createHash('sha256').update(readFileSync(path.join(weightsDir, 'params.bin'))).digest('hex').slice(0, 16);
+  return createHash('sha256')
+    .update(readFileSync(path.join(weightsDir, 'params.bin')))
+    .digest('hex')
+    .slice(0, 16);
 }
 
 /** A frozen classifier whose penultimate layer is the feature space of every quality metric. */
@@ -56,6 +59,7 @@ export class Evaluator {
     readonly trainedOn: string,
     readonly weightsDir: string,
     readonly meta: EvaluatorMeta | undefined,
+    readonly architecture: EvaluatorArchitecture,
     private readonly store: ParamStore,
     private readonly net: EvaluatorNet,
   ) {}
@@ -67,17 +71,19 @@ export class Evaluator {
     }
     const metaFile = path.join(weightsDir, 'meta.json');
     const meta = existsSync(metaFile) ? (JSON.parse(readFileSync(metaFile, 'utf8')) as EvaluatorMeta) : undefined;
+    const architecture = architectureFromShapes(JSON.parse(readFileSync(path.join(weightsDir, 'params.json'), 'utf8')));
     const store = new ParamStore(new SeededRng(0));
-    const net = buildEvaluatorNet(store);
+    const net = buildEvaluatorNet(store, architecture);
     store.load(weightsDir);
-    return new Evaluator(evaluatorIdOf(weightsDir), meta?.dataset ?? path.basename(weightsDir), weightsDir, meta, store, net);
+    const trainedOn = meta?.dataset ?? path.basename(weightsDir);
+    return new Evaluator(evaluatorIdOf(weightsDir), trainedOn, weightsDir, meta, architecture, store, net);
   }
 
   get featureSize(): number {
-    return EVALUATOR_ARCHITECTURE.featureSize;
+    return this.architecture.featureSize;
   }
 
-  /** images [N, 28, 28, 1] in [0, 1] -> features N x 128, computed in batches of `batchSize`. */
+  /** images [N, 28, 28, 1] in [0, 1] -> features N x featureSize (128), computed in batches of `batchSize`. */
   features(images: tf.Tensor4D, batchSize = 256): FeatureMatrix {
     assertEvaluatorInput(images);
     const [n] = images.shape;
@@ -130,7 +136,7 @@ export class Evaluator {
 }
 
 function assertEvaluatorInput(images: tf.Tensor4D): void {
-  const size = EVALUATOR_ARCHITECTURE.imageSize;
+  const size = EVALUATOR_IMAGE_SIZE;
   const [, h, w, c] = images.shape;
   if (images.rank !== 4 || h !== size || w !== size || c !== 1) {
     throw new UsageError(`evaluator: expected images [N, ${size}, ${size}, 1], got [${images.shape.join(', ')}]`);

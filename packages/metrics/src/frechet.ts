@@ -5,8 +5,9 @@
  * tr (S1 S2)^{1/2} = tr (sqrt(S1) S2 sqrt(S1))^{1/2}, and the inner matrix is
  * symmetric PSD, so two symmetric eigendecompositions (ml-matrix) suffice.
  */
-import { EigenvalueDecomposition, Matrix } from 'ml-matrix';
+
 import { UsageError } from '@curtain/core';
+import { EigenvalueDecomposition, Matrix } from 'ml-matrix';
 import { assertSameWidth, type FeatureMatrix } from './feature-matrix.ts';
 
 export interface GaussianFit {
@@ -24,7 +25,10 @@ export function gaussianFit(m: FeatureMatrix): GaussianFit {
   for (let j = 0; j < cols; j++) mean[j] /= rows;
   const centred = new Matrix(rows, cols);
   for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) centred.set(i, j, data[i * cols + j] - mean[j]);
-  const covariance = centred.transpose().mmul(centred).div(rows - 1);
+  const covariance = centred
+    .transpose()
+    .mmul(centred)
+    .div(rows - 1);
   return { mean, covariance, count: rows };
 }
 
@@ -49,7 +53,8 @@ export function traceSqrtProduct(s1: Matrix, s2: Matrix): number {
 }
 
 export function frechetDistanceFromFits(a: GaussianFit, b: GaussianFit): number {
-  if (a.mean.length !== b.mean.length) throw new UsageError(`Frechet distance: feature widths differ (${a.mean.length} vs ${b.mean.length})`);
+  if (a.mean.length !== b.mean.length)
+    throw new UsageError(`Frechet distance: feature widths differ (${a.mean.length} vs ${b.mean.length})`);
   let meanTerm = 0;
   for (let j = 0; j < a.mean.length; j++) meanTerm += (a.mean[j] - b.mean[j]) ** 2;
   const value = meanTerm + a.covariance.trace() + b.covariance.trace() - 2 * traceSqrtProduct(a.covariance, b.covariance);

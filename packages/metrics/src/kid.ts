@@ -9,7 +9,7 @@ import { SeededRng, UsageError } from '@curtain/core';
 import { assertSameWidth, type FeatureMatrix, rowDot } from './feature-matrix.ts';
 
 export interface KidOptions {
-  /** Samples per subset, clamped to the smaller set (default 1000). */
+  /** Samples per subset, clamped to the smaller set (default: min(1000, half the smaller set)). */
   subsetSize?: number;
   /** Number of subsets (default 10). */
   subsets?: number;
@@ -24,41 +24,75 @@ export interface KidResult {
   subsets: number;
 }
 
-function polynomialKernel(a: FeatureMatrix, i: number, b: FeatureMatrix, j: number): number {
-  return (rowDot(a, i, b, j) / a.cols + 1) ** 3;
+/** k(i, j) between row i of one set and row j of another. */
+type Kernel = (i: number, j: number) => number;
+
+/** The cubic polynomial kernel (x.y / d + 1)^3, computed on demand. */
+function polynomialKernel(a: FeatureMatrix, b: FeatureMatrix): Kernel {
+  return (i, j) => (rowDot(a, i, b, j) / a.cols + 1) ** 3;
 }
 
-/** Unbiased MMD^2 between rows `xi` of x and rows `yi` of y (equal counts m >= 2). */
-export function unbiasedMmd2(x: FeatureMatrix, y: FeatureMatrix, xi?: ArrayLike<number>, yi?: ArrayLike<number>): number {
-  assertSameWidth(x, y, 'KID');
-  const xs = xi ?? range(x.rows);
-  const ys = yi ?? range(y.rows);
+/** The same kernel, every pair computed once up front (worth it when several subsets reuse pairs). */
+function tabulatedKernel(a: FeatureMatrix, b: FeatureMatrix): Kernel {
+  const k = polynomialKernel(a, b);
+  const table = new Float64Array(a.rows * b.rows);
+  const symmetric = a === b;
+  for (let i = 0; i < a.rows; i++) {
+    for (let j = symmetric ? i : 0; j < b.rows; j++) {
+      table[i * b.rows + j] = k(i, j);
+      if (symmetric) table[j * b.rows + i] = table[i * b.rows + j];
+    }
+  }
+  return (i, j) => table[i * b.rows + j];
+}
+
+/** Largest set (rows) whose kernel tables are kept in memory: 3 x 2000^2 doubles = 96 MB. */
+const TABULATE_UP_TO = 2000;
+
+/** Unbiased MMD^2 from the three kernels over equal-size index lists xs, ys. */
+function mmd2(kxx: Kernel, kyy: Kernel, kxy: Kernel, xs: ArrayLike<number>, ys: ArrayLike<number>): number {
   const m = xs.length;
   if (ys.length !== m) throw new UsageError(`KID: subsets must have equal sizes (${m} vs ${ys.length})`);
   if (m < 2) throw new UsageError(`KID: needs at least 2 samples per set, got ${m}`);
-  let kxx = 0;
-  let kyy = 0;
-  let kxy = 0;
+  let sumXx = 0;
+  let sumYy = 0;
+  let sumXy = 0;
   for (let a = 0; a < m; a++) {
     for (let b = a + 1; b < m; b++) {
-      kxx += polynomialKernel(x, xs[a], x, xs[b]);
-      kyy += polynomialKernel(y, ys[a], y, ys[b]);
+      sumXx += kxx(xs[a], xs[b]);
+      sumYy += kyy(ys[a], ys[b]);
     }
-    for (let b = 0; b < m; b++) kxy += polynomialKernel(x, xs[a], y, ys[b]);
+    for (let b = 0; b < m; b++) sumXy += kxy(xs[a], ys[b]);
   }
-  return (2 * kxx) / (m * (m - 1)) + (2 * kyy) / (m * (m - 1)) - (2 * kxy) / (m * m);
+  return (2 * sumXx) / (m * (m - 1)) + (2 * sumYy) / (m * (m - 1)) - (2 * sumXy) / (m * m);
 }
 
+/** Unbiased MMD^2 between rows `xi` of x and rows `yi` of y (equal counts m >= 2; all rows by default). */
+export function unbiasedMmd2(x: FeatureMatrix, y: FeatureMatrix, xi?: ArrayLike<number>, yi?: ArrayLike<number>): number {
+  assertSameWidth(x, y, 'KID');
+  return mmd2(polynomialKernel(x, x), polynomialKernel(y, y), polynomialKernel(x, y), xi ?? range(x.rows), yi ?? range(y.rows));
+}
+
+/**
+ * KID of `fake` against `real`: the mean and spread of the unbiased MMD^2 over
+ * `subsets` random subsets of `subsetSize` samples from each set (default: at
+ * most 1000 and half the smaller set, so subsets differ and the spread means something).
+ */
 export function kernelInceptionDistance(real: FeatureMatrix, fake: FeatureMatrix, opts: KidOptions = {}): KidResult {
+  assertSameWidth(real, fake, 'KID');
   const { subsets = 10, seed = 0 } = opts;
-  const subsetSize = Math.min(opts.subsetSize ?? 1000, real.rows, fake.rows);
+  const smaller = Math.min(real.rows, fake.rows);
+  const subsetSize = Math.min(opts.subsetSize ?? Math.min(1000, Math.floor(smaller / 2)), smaller);
   if (!Number.isInteger(subsets) || subsets < 1) throw new UsageError(`KID: subsets must be a positive integer, got ${subsets}`);
+  const tabulate = subsets > 1 && Math.max(real.rows, fake.rows) <= TABULATE_UP_TO;
+  const kernel = tabulate ? tabulatedKernel : polynomialKernel;
+  const [kxx, kyy, kxy] = [kernel(real, real), kernel(fake, fake), kernel(real, fake)];
   const rng = new SeededRng(seed);
   const estimates: number[] = [];
   for (let s = 0; s < subsets; s++) {
     const xi = choose(real.rows, subsetSize, rng);
     const yi = choose(fake.rows, subsetSize, rng);
-    estimates.push(unbiasedMmd2(real, fake, xi, yi));
+    estimates.push(mmd2(kxx, kyy, kxy, xi, yi));
   }
   const mean = estimates.reduce((a, b) => a + b, 0) / subsets;
   const variance = estimates.reduce((a, b) => a + (b - mean) ** 2, 0) / subsets;

@@ -9,7 +9,7 @@ import { precisionRecall } from './precision-recall.ts';
 export interface QualityOptions {
   /** Seed for the KID subsets (recorded in the result). */
   seed: number;
-  /** KID samples per subset (default 1000, clamped to the smaller set). */
+  /** KID samples per subset (default min(1000, half the smaller set)). */
   kidSubsetSize?: number;
   /** KID subsets (default 10). */
   kidSubsets?: number;
@@ -99,7 +99,8 @@ export function referenceRows(
   opts: Omit<QualityOptions, 'seed'> = {},
 ): ReferenceRow[] {
   const data = typeof dataset === 'string' ? loadDataset(dataset) : dataset;
-  if (n > data.heldOut.count) throw new UsageError(`referenceRows: n = ${n} exceeds the ${data.heldOut.count} held-out images of ${data.name}`);
+  if (n > data.heldOut.count)
+    throw new UsageError(`referenceRows: n = ${n} exceeds the ${data.heldOut.count} held-out images of ${data.name}`);
   const rng = new SeededRng(seed);
   const realImages = realReference(data, n, rng.nextSeed());
   const heldOutImages = sampleImages(data.heldOut, n, rng.nextSeed());

@@ -21,7 +21,11 @@ function metaOf(name: string): EvaluatorMeta {
 describe('committed evaluators', () => {
   it('digits: id is the hash recorded in meta.json; weights under 1 MB; >= 98% on 1000 held-out digits', () => {
     expect(digits.id).toMatch(/^[0-9a-f]{16}$/);
-    expect(digits.id).toBe(metaOf('digits').evaluatorId);
+    const meta = metaOf('digits');
+    expect(digits.id).toBe(meta.evaluatorId);
+    expect(existsSync(path.join(WEIGHTS_ROOT, '..', '..', '..', meta.script))).toBe(true);
+    expect(meta).toMatchObject({ dataset: 'digits', seed: expect.any(Number), steps: expect.any(Number) });
+    expect(meta.heldOutAccuracy).toBeGreaterThanOrEqual(0.98);
     expect(readFileSync(path.join(WEIGHTS_ROOT, 'digits', 'params.bin')).byteLength).toBeLessThan(1 << 20);
     const data = loadDataset('digits');
     expect(digits.accuracy(data.heldOut, 1000)).toBeGreaterThanOrEqual(0.98);

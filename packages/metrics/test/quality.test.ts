@@ -76,14 +76,24 @@ describe('Frechet distance on evaluator features', () => {
 
   it('rises monotonically with Gaussian pixel noise sigma in {0, 0.05, 0.1, 0.2, 0.4}', () => {
     const fds = [0, 0.05, 0.1, 0.2, 0.4].map((sigma) =>
-      sigma === 0 ? frechetDistance(real, heldOut) : frechetDistance(real, withFeatures(() => gaussianNoise(heldOutImages, sigma, 7))),
+      sigma === 0
+        ? frechetDistance(real, heldOut)
+        : frechetDistance(
+            real,
+            withFeatures(() => gaussianNoise(heldOutImages, sigma, 7)),
+          ),
     );
     expect(increasing(fds), `FD by sigma: ${fds.map((v) => v.toFixed(2)).join(', ')}`).toBe(true);
   });
 
   it('rises monotonically with blur sigma in {0, 0.5, 1, 2}', () => {
     const fds = [0, 0.5, 1, 2].map((sigma) =>
-      sigma === 0 ? frechetDistance(real, heldOut) : frechetDistance(real, withFeatures(() => gaussianBlur(heldOutImages, sigma))),
+      sigma === 0
+        ? frechetDistance(real, heldOut)
+        : frechetDistance(
+            real,
+            withFeatures(() => gaussianBlur(heldOutImages, sigma)),
+          ),
     );
     expect(increasing(fds), `FD by blur: ${fds.map((v) => v.toFixed(2)).join(', ')}`).toBe(true);
   });
@@ -91,7 +101,11 @@ describe('Frechet distance on evaluator features', () => {
 
 describe('KID on evaluator features', () => {
   it('two halves of one real set are within two standard deviations of 0', () => {
-    const kid = kernelInceptionDistance(sliceRows(heldOut, 0, N / 2), sliceRows(heldOut, N / 2, N), { subsetSize: 100, subsets: 20, seed: 4 });
+    const kid = kernelInceptionDistance(sliceRows(heldOut, 0, N / 2), sliceRows(heldOut, N / 2, N), {
+      subsetSize: 100,
+      subsets: 20,
+      seed: 4,
+    });
     expect(Math.abs(kid.mean)).toBeLessThan(2 * kid.std);
   });
 });
@@ -117,8 +131,16 @@ describe('precision and recall on evaluator features', () => {
     const order = new SeededRng(9).shuffle(Array.from({ length: heldOutSet.count }, (_, i) => i)) as number[];
     const allClasses = order.slice(0, N);
     const fewClasses = order.filter((i) => heldOutSet.labels[i] < 3).slice(0, N);
-    const full = precisionRecall(real, withFeatures(() => imagesToTensor(heldOutSet, allClasses)), 3);
-    const collapsed = precisionRecall(real, withFeatures(() => imagesToTensor(heldOutSet, fewClasses)), 3);
+    const full = precisionRecall(
+      real,
+      withFeatures(() => imagesToTensor(heldOutSet, allClasses)),
+      3,
+    );
+    const collapsed = precisionRecall(
+      real,
+      withFeatures(() => imagesToTensor(heldOutSet, fewClasses)),
+      3,
+    );
     expect(collapsed.recall).toBeLessThan(full.recall - 0.3);
     expect(collapsed.precision).toBeGreaterThan(0.8);
   });
@@ -128,7 +150,15 @@ describe('evaluateSamples and referenceRows', () => {
   it('records the evaluator id, sample counts and seed; accepts images or features', () => {
     const fake = heldOutImages.slice([0, 0, 0, 0], [200, -1, -1, -1]);
     const metrics = evaluateSamples({ evaluator, real: realImages, fake, seed: 3, kidSubsetSize: 100, kidSubsets: 5 });
-    expect(metrics).toMatchObject({ evaluatorId: evaluator.id, realCount: N, fakeCount: 200, seed: 3, kidSubsetSize: 100, kidSubsets: 5, k: 3 });
+    expect(metrics).toMatchObject({
+      evaluatorId: evaluator.id,
+      realCount: N,
+      fakeCount: 200,
+      seed: 3,
+      kidSubsetSize: 100,
+      kidSubsets: 5,
+      k: 3,
+    });
     const fromFeatures = evaluateSamples({ evaluator, real, fake: sliceRows(heldOut, 0, 200), seed: 3, kidSubsetSize: 100, kidSubsets: 5 });
     expect(fromFeatures.fd).toBeCloseTo(metrics.fd, 3);
     expect(fromFeatures.precision).toBe(metrics.precision);
@@ -140,7 +170,14 @@ describe('evaluateSamples and referenceRows', () => {
     const rows = referenceRows(data, evaluator, 200, 1, { kidSubsetSize: 100, kidSubsets: 5 });
     expect(tf.memory().numTensors).toBe(before);
     const [floor, ceiling] = rows;
-    expect(floor).toMatchObject({ reference: 'data', dataset: 'digits', evaluatorId: evaluator.id, realCount: 200, fakeCount: 200, seed: 1 });
+    expect(floor).toMatchObject({
+      reference: 'data',
+      dataset: 'digits',
+      evaluatorId: evaluator.id,
+      realCount: 200,
+      fakeCount: 200,
+      seed: 1,
+    });
     expect(ceiling.reference).toBe('noise');
     expect(floor.fd).toBeLessThan(0.1 * ceiling.fd);
     expect(floor.kid).toBeLessThan(ceiling.kid);

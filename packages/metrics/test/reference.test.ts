@@ -104,8 +104,14 @@ describe('precision/recall', () => {
 
   it('counts which side is real: far-off fakes lower precision, a missing mode lowers recall', () => {
     // real: two clusters; fake: only the first cluster plus some far-off points
-    const real = featureMatrixFromRows([...Array.from({ length: 20 }, (_, i) => [i * 0.1, 0]), ...Array.from({ length: 20 }, (_, i) => [i * 0.1, 10])]);
-    const fake = featureMatrixFromRows([...Array.from({ length: 15 }, (_, i) => [i * 0.1 + 0.05, 0]), ...Array.from({ length: 5 }, (_, i) => [50 + i, 50])]);
+    const real = featureMatrixFromRows([
+      ...Array.from({ length: 20 }, (_, i) => [i * 0.1, 0]),
+      ...Array.from({ length: 20 }, (_, i) => [i * 0.1, 10]),
+    ]);
+    const fake = featureMatrixFromRows([
+      ...Array.from({ length: 15 }, (_, i) => [i * 0.1 + 0.05, 0]),
+      ...Array.from({ length: 5 }, (_, i) => [50 + i, 50]),
+    ]);
     const pr = precisionRecall(real, fake, 3);
     expect(pr.precision).toBeCloseTo(15 / 20, 12);
     // the generated manifold: 15 close points (radius 0.3) plus 5 points 1 apart (radius 3) far away;

@@ -114,10 +114,10 @@ export class PyramidVae implements GenerativeModel {
     this.checkBatch(batch);
     let nats = 0;
     forChunks(batch, CHUNK, (chunk, c) => {
-      nats += tf.tidy(() => {
+      nats += readScalar(() => {
         const { recon, kls } = this.elboTerms(chunk, EVAL_SEED + 7919 * c);
-        return tf.sum(tf.addN([recon, ...kls]));
-      }).arraySync() as number;
+        return tf.sum(tf.addN([recon, ...kls])) as tf.Scalar;
+      });
     });
     return { value: nats / (batch.shape[0] * this.dims * LN2), kind: 'bound' };
   }
@@ -131,7 +131,7 @@ export class PyramidVae implements GenerativeModel {
     if (!Number.isInteger(k) || k < 1) throw new UsageError(`iwBitsPerDim: k must be a positive integer, got ${k}`);
     let nats = 0;
     forChunks(batch, Math.max(1, Math.floor(CHUNK / k)), (chunk, c) => {
-      nats += tf.tidy(() => {
+      nats += readScalar(() => {
         const b = chunk.shape[0];
         const repeated = tf.tile(chunk, [k, 1, 1, 1]) as tf.Tensor4D; // [k*b, H, W, C]
         const pass = this.network.pass({ x: repeated, seed: seed + 7919 * c });
@@ -147,8 +147,8 @@ export class PyramidVae implements GenerativeModel {
         ); // [k*b] per level
         const logWeights = tf.reshape(tf.addN([logPx, ...logRatios]), [k, b]); // [k, b]
         const logMeanWeight = tf.sub(tf.logSumExp(logWeights, 0), Math.log(k)); // [b]
-        return tf.neg(tf.sum(logMeanWeight));
-      }).arraySync() as number;
+        return tf.neg(tf.sum(logMeanWeight)) as tf.Scalar;
+      });
     });
     return { value: nats / (batch.shape[0] * this.dims * LN2), kind: 'bound' };
   }
@@ -195,6 +195,11 @@ export class PyramidVae implements GenerativeModel {
     return this.store.variables();
   }
 
+  /** Parameter names in creation order (parallel to variables()). */
+  parameterNames(): string[] {
+    return this.store.names();
+  }
+
   parameterCount(): number {
     return this.store.count();
   }
@@ -229,6 +234,14 @@ function checkGeometry(variant: string, shape: ImageShape, levels: number): void
   if (!Number.isInteger(levels) || levels < 1 || levels > 3) {
     throw new UsageError(`${variant}: 'levels' must be 1, 2 or 3 (scales H/4, H/2, H), got ${levels}`);
   }
+}
+
+/** Runs `fn` in a tidy scope and reads its scalar back as a number. */
+function readScalar(fn: () => tf.Scalar): number {
+  const scalar = tf.tidy(fn);
+  const value = scalar.dataSync()[0];
+  scalar.dispose();
+  return value;
 }
 
 function forChunks(batch: tf.Tensor4D, size: number, fn: (chunk: tf.Tensor4D, index: number) => void): void {

@@ -34,6 +34,10 @@ export interface LevelTrace {
   muP: tf.Tensor4D;
   logVarP: tf.Tensor4D;
   z: tf.Tensor4D;
+  /** Top-down features from the coarser levels (null at the coarsest): [B, s, s, width]. */
+  context: tf.Tensor4D | null;
+  /** What the posterior encoded: the image at this scale (plain) or its prediction error (predictive): [B, s, s, C]. */
+  target?: tf.Tensor4D;
   /** Upsampled output of the coarser level (null at the coarsest): [B, s, s, C]. */
   prediction: tf.Tensor4D | null;
   /** What the level's decoder produced from z: [B, s, s, C]. */
@@ -148,6 +152,14 @@ export class PyramidNetwork {
     return h;
   }
 
+  /** q(z_i | target_i, z_<i): target [B, s, s, C] and context [B, s, s, width] -> mean, log-variance [B, g, g, Z]. */
+  posterior(i: number, target: tf.Tensor4D, context: tf.Tensor4D | null): [tf.Tensor4D, tf.Tensor4D] {
+    const layers = this.levelLayers[i];
+    const features = this.encode(i, target); // [B, g, g, width]
+    const input = context ? (tf.concat([features, poolTimes(context, layers.ups)], 3) as tf.Tensor4D) : features; // [B, g, g, width or 2 width]
+    return splitGaussian(layers.posteriorHead.apply(input)); // [B, g, g, Z] x2
+  }
+
   /**
    * The residual decoder of level i: z [B, g, g, Z] and the top-down context
    * [B, s, s, width] (null at the coarsest level) -> features [B, s, s, width] and
@@ -186,15 +198,13 @@ export class PyramidNetwork {
         ? splitGaussian(layers.priorHead.apply(contextOnGrid)) // [B, g, g, Z] x2
         : [tf.zeros(latent) as tf.Tensor4D, tf.zeros(latent) as tf.Tensor4D];
       const eps = tf.randomNormal(latent, 0, 1, 'float32', seed + i) as tf.Tensor4D; // [B, g, g, Z]
-      let trace: Pick<LevelTrace, 'muQ' | 'logVarQ' | 'muP' | 'logVarP' | 'z'>;
+      let trace: Pick<LevelTrace, 'muQ' | 'logVarQ' | 'muP' | 'logVarP' | 'z' | 'target'>;
       if (pyramid) {
+        // the one place the codings differ on the way up: what the posterior sees
         const target = predictive && prediction ? (tf.sub(pyramid[i], prediction) as tf.Tensor4D) : pyramid[i]; // [B, s, s, C]
-        const features = this.encode(i, target); // [B, g, g, width]
-        const [muQ, logVarQ] = splitGaussian(
-          layers.posteriorHead.apply(contextOnGrid ? (tf.concat([features, contextOnGrid], 3) as tf.Tensor4D) : features),
-        ); // [B, g, g, Z] x2
+        const [muQ, logVarQ] = this.posterior(i, target, context); // [B, g, g, Z] x2
         const z = tf.add(muQ, tf.mul(tf.exp(tf.mul(logVarQ, 0.5)), eps)) as tf.Tensor4D; // [B, g, g, Z]
-        trace = { muQ, logVarQ, muP, logVarP, z };
+        trace = { muQ, logVarQ, muP, logVarP, z, target };
       } else {
         const z = tf.add(muP, tf.mul(tf.exp(tf.mul(logVarP, 0.5)), tf.mul(eps, temperature))) as tf.Tensor4D; // [B, g, g, Z]
         trace = { muP, logVarP, z };
@@ -204,8 +214,9 @@ export class PyramidNetwork {
       let decoded = last ? (tf.slice(raw, [0, 0, 0, 0], [-1, -1, -1, ch]) as tf.Tensor4D) : raw; // [B, s, s, C]
       if (last) logScale = tf.slice(raw, [0, 0, 0, ch], [-1, -1, -1, ch]) as tf.Tensor4D; // [B, H, W, C]
       if (zeroDecodedAt === i) decoded = tf.zerosLike(decoded);
+      // ... and on the way down: whether the decoded output is added to the prediction
       const output = predictive && prediction ? (tf.add(prediction, decoded) as tf.Tensor4D) : decoded; // [B, s, s, C]
-      traces.push({ ...trace, prediction, decoded, output });
+      traces.push({ ...trace, context, prediction, decoded, output });
       if (!last) {
         const next = this.levelLayers[i + 1];
         prediction = upsample2x(output); // [B, 2s, 2s, C]

@@ -15,6 +15,7 @@ export interface CurtainAdamAttrs {
 export const curtainAdam: NativeImpl = ({ inputs, backend, attrs }) => {
   const { variable, grad, m, v } = inputs;
   const names = ['variable', 'grad', 'm', 'v'] as const;
+  if (!variable) throw new Error(`${CURTAIN_ADAM}: missing input 'variable'`);
   const vals = names.map((k) => {
     const t = inputs[k];
     if (!t) throw new Error(`${CURTAIN_ADAM}: missing input '${k}'`);
@@ -30,7 +31,7 @@ export const curtainAdam: NativeImpl = ({ inputs, backend, attrs }) => {
     if (typeof val !== 'number' || !Number.isFinite(val)) throw new Error(`${CURTAIN_ADAM}: attr '${k}' must be a finite number`);
   }
   const n = vals[0].length;
-  const outVar = new Float32Array(n), outM = new Float32Array(n), outV = new Float32Array(n);
+  const outVar = backend.alloc(n), outM = backend.alloc(n), outV = backend.alloc(n);
   if (n > 0) backend.addon.adam(vals[0], vals[1], vals[2], vals[3], outVar, outM, outV, lr, beta1, beta2, epsilon, step, backend.threads);
   void grad; void m; void v;
   const shape = variable.shape.slice();

@@ -29,7 +29,7 @@ function conv2dForward(backend: NativeBackend, x: TensorInfo, filter: TensorInfo
   if (!xv || !wv) return undefined;
   const c = convInfo(x.shape, filter.shape, attrs, true);
   if (!c) return undefined;
-  const out = new Float32Array(sizeOf(c.outShape));
+  const out = backend.alloc(sizeOf(c.outShape));
   if (out.length > 0) backend.addon.conv2d(0, backend.useBlas, backend.threads, shapeArgs(c), xv, wv, out);
   return backend.output(c.outShape.slice(), out);
 }
@@ -55,7 +55,7 @@ const backpropInput: NativeImpl = ({ inputs, backend, attrs }) => {
   const inputShape = attrs.inputShape as number[];
   const c = convInfo(inputShape, filter.shape, attrs, false);
   if (!c) return undefined;
-  const out = new Float32Array(sizeOf(inputShape));
+  const out = backend.alloc(sizeOf(inputShape));
   if (out.length > 0 && dyv.length > 0) backend.addon.conv2d(1, backend.useBlas, backend.threads, shapeArgs(c), dyv, wv, out);
   return backend.output(inputShape.slice(), out);
 };
@@ -67,7 +67,7 @@ const backpropFilter: NativeImpl = ({ inputs, backend, attrs }) => {
   const filterShape = attrs.filterShape as number[];
   const c = convInfo(x.shape, filterShape, attrs, false);
   if (!c) return undefined;
-  const out = new Float32Array(sizeOf(filterShape));
+  const out = backend.alloc(sizeOf(filterShape));
   if (out.length > 0 && dyv.length > 0) backend.addon.conv2d(2, backend.useBlas, backend.threads, shapeArgs(c), xv, dyv, out);
   return backend.output(filterShape.slice(), out);
 };

@@ -9,7 +9,7 @@ function binaryImpl(op: number): NativeImpl {
     const av = backend.f32(a), bv = backend.f32(b);
     if (!av || !bv) return undefined;
     const shape = backend_util.assertAndGetBroadcastShape(a.shape, b.shape);
-    const out = new Float32Array(sizeOf(shape));
+    const out = backend.alloc(sizeOf(shape));
     if (out.length > 0) backend.addon.binary(op, av, a.shape, bv, b.shape, out, shape, backend.threads);
     return backend.output(shape, out);
   };
@@ -20,7 +20,7 @@ function unaryImpl(op: number, alphaAttr?: string): NativeImpl {
     const { x } = inputs;
     const xv = backend.f32(x);
     if (!xv) return undefined;
-    const out = new Float32Array(xv.length);
+    const out = backend.alloc(xv.length);
     const alpha = alphaAttr ? Number(attrs[alphaAttr] ?? 0) : 0;
     if (out.length > 0) backend.addon.unary(op, xv, out, alpha, backend.threads);
     return backend.output(x.shape.slice(), out);
@@ -33,7 +33,7 @@ const addN: NativeImpl = ({ inputs, backend }) => {
   if (tensors.length < 2 || values.some((v) => !v)) return undefined;
   const shape = tensors[0].shape;
   if (tensors.some((t) => t.shape.join() !== shape.join())) return undefined;
-  const out = new Float32Array(values[0]!.length);
+  const out = backend.alloc(values[0]!.length);
   backend.addon.binary(BINARY.Add, values[0]!, shape, values[1]!, shape, out, shape, backend.threads);
   for (let i = 2; i < values.length; i++) {
     backend.addon.binary(BINARY.Add, out, shape, values[i]!, shape, out, shape, backend.threads);

@@ -21,7 +21,7 @@ export function nativeMatMul(backend: NativeBackend, a: TensorInfo, b: TensorInf
   const outer = backend_util.assertAndGetBroadcastShape(outerA, outerB);
   const batch = Math.max(batchA, batchB);
   if (sizeOf(outer) !== batch) return undefined;
-  const out = new Float32Array(batch * m * n);
+  const out = backend.alloc(batch * m * n);
   if (out.length > 0) {
     backend.addon.gemm(backend.useBlas, backend.threads, transposeA, transposeB, m, n, ka, av,
       batchA === 1 ? 0 : m * ka, bv, batchB === 1 ? 0 : ka * n, out, batch);

@@ -18,7 +18,7 @@ function reduceImpl(op: number, axisAttr: string): NativeImpl {
     if (r === 0 && (op === REDUCE.Max || op === REDUCE.Min)) return undefined;
     const keep = Boolean(attrs.keepDims);
     const shape = x.shape.flatMap((d, i) => (i >= first && i <= last ? (keep ? [1] : []) : [d]));
-    const out = new Float32Array(outer * inner);
+    const out = backend.alloc(outer * inner);
     if (out.length > 0) backend.addon.reduce(op, xv, outer, r, inner, out, backend.threads);
     return backend.output(shape, out);
   };

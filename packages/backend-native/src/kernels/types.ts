@@ -1,9 +1,10 @@
 // Shared kernel plumbing: a native override gets the stock cpu kernel as fallback.
-import type { KernelFunc, NamedAttrMap, NamedTensorInfoMap, TensorInfo } from '@tensorflow/tfjs-core';
+import type { KernelFunc, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs-core';
 import type { NativeBackend } from '../backend.ts';
 
 export interface NativeKernelArgs {
-  inputs: NamedTensorInfoMap;
+  /** Kernel inputs by name (optional ones, such as a fused bias, may be absent). */
+  inputs: Record<string, TensorInfo>;
   attrs: NamedAttrMap;
   backend: NativeBackend;
 }

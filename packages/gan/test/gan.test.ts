@@ -1,0 +1,153 @@
+import { mkdtempSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { assertNoLeak, DivergedError, type GenerativeModel, tf, useCpuBackend } from '@curtain/core';
+import { BatchStream, loadSynthetic } from '@curtain/data';
+import { maxWeightChange, snapshotWeights } from '@curtain/nn';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CollapseMonitor, GAN, type GanModel, r1Penalty } from '../src/index.ts';
+
+const shape = { height: 8, width: 8, channels: 1 };
+const tiny = { width: 4, depth: 1, latentDim: 8, batchSize: 8 };
+const data = loadSynthetic({ count: 32, size: 8, seed: 1 });
+let model: GanModel;
+let stream: BatchStream;
+
+beforeAll(async () => {
+  await useCpuBackend();
+  model = GAN.create(tiny, shape, 7) as GanModel;
+  stream = new BatchStream(data.train, 8, 1);
+});
+afterAll(() => model.dispose());
+
+describe('GAN entry', () => {
+  it('has the contract fields and a modest default size at 28x28', () => {
+    expect(GAN.variant).toBe('gan');
+    expect(GAN.family).toBe('gan');
+    expect(Object.isFrozen(GAN.defaults)).toBe(true);
+    expect(Object.keys(GAN.sizes)).toContain(GAN.referenceSize);
+    const m = GAN.create({}, { height: 28, width: 28, channels: 1 }, 1) as GanModel;
+    expect(m.parameterCount()).toBeGreaterThan(10_000);
+    expect(m.parameterCount()).toBeLessThan(200_000);
+    expect((m as GenerativeModel).bitsPerDim).toBeUndefined();
+    m.dispose();
+    expect(() => GAN.create(tiny, { height: 10, width: 10, channels: 1 }, 1)).toThrow(/divisible by 4/);
+    expect(() => GAN.create({ stabiliser: 'magic' }, shape, 1)).toThrow(/stabiliser/);
+  });
+});
+
+describe('GanModel', () => {
+  it('one trainStep changes both networks, leaks nothing, and reports finite numbers', () => {
+    const batch = stream.next();
+    const g = snapshotWeights(model.generatorVariables());
+    const d = snapshotWeights(model.discriminatorVariables());
+    const stats = assertNoLeak('trainStep', () => model.trainStep(batch));
+    for (const key of ['loss', 'g_loss', 'd_loss', 'r1', 'd_real', 'd_fake']) expect(Number.isFinite(stats[key])).toBe(true);
+    expect(maxWeightChange(g, model.generatorVariables())).toBeGreaterThan(0);
+    expect(maxWeightChange(d, model.discriminatorVariables())).toBeGreaterThan(0);
+    batch.dispose();
+  });
+
+  it("the discriminator's half leaves G alone and the generator's half leaves D alone", () => {
+    const batch = stream.next();
+    let g = snapshotWeights(model.generatorVariables());
+    let d = snapshotWeights(model.discriminatorVariables());
+    model.discriminatorStep(batch);
+    expect(maxWeightChange(g, model.generatorVariables())).toBe(0);
+    expect(maxWeightChange(d, model.discriminatorVariables())).toBeGreaterThan(0);
+    g = snapshotWeights(model.generatorVariables());
+    d = snapshotWeights(model.discriminatorVariables());
+    model.generatorStep(8);
+    expect(maxWeightChange(d, model.discriminatorVariables())).toBe(0);
+    expect(maxWeightChange(g, model.generatorVariables())).toBeGreaterThan(0);
+    batch.dispose();
+  });
+
+  it('sampling is one evaluation, deterministic per seed, in [0, 1], leak-free, and changes no weights', () => {
+    const before = snapshotWeights(model.variables());
+    const a = assertNoLeak('sample', () => model.sample(5, { seed: 3 }), 1);
+    const b = model.sample(5, { seed: 3 });
+    const c = model.sample(5, { seed: 4 });
+    expect(a.shape).toEqual([5, 8, 8, 1]);
+    for (const v of a.dataSync()) {
+      expect(Number.isFinite(v)).toBe(true);
+      expect(v).toBeGreaterThanOrEqual(0);
+      expect(v).toBeLessThanOrEqual(1);
+    }
+    expect(Array.from(b.dataSync())).toEqual(Array.from(a.dataSync()));
+    expect(Array.from(c.dataSync())).not.toEqual(Array.from(a.dataSync()));
+    expect(model.sampleCost({ seed: 0 }).networkEvals).toBe(1);
+    assertNoLeak('health', () => model.health());
+    expect(maxWeightChange(before, model.variables())).toBe(0);
+    tf.dispose([a, b, c]);
+  });
+
+  it('the R1 penalty has the right gradient with respect to D weights (second-order autodiff)', () => {
+    const real = stream.next();
+    const vars = model.discriminatorVariables();
+    const penalty = () => r1Penalty(model.discriminator, real, 10);
+    const { grads } = tf.variableGrads(penalty, vars);
+    const weight = vars[0]; // d/down1/w
+    const analytic = grads[weight.name].dataSync();
+    const original = Float32Array.from(weight.dataSync());
+    for (const index of [0, 5, 11]) {
+      const eps = 1e-3; // small enough that no leaky-ReLU kink is crossed
+      const at = (delta: number) => {
+        const changed = Float32Array.from(original);
+        changed[index] += delta;
+        weight.assign(tf.tensor(changed, weight.shape));
+        return tf.tidy(() => penalty().dataSync()[0]);
+      };
+      const numeric = (at(eps) - at(-eps)) / (2 * eps);
+      expect(Math.abs(numeric - analytic[index])).toBeLessThan(0.05 * Math.abs(analytic[index]) + 1e-3);
+    }
+    weight.assign(tf.tensor(original, weight.shape));
+    tf.dispose([real, ...Object.values(grads)]);
+  });
+
+  it('save and load round-trip both networks and the sampling average', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'gan-'));
+    await model.save(dir);
+    const other = GAN.create(tiny, shape, 99) as GanModel;
+    await other.load(dir);
+    const a = model.sample(4, { seed: 1 });
+    const b = other.sample(4, { seed: 1 });
+    expect(Array.from(b.dataSync())).toEqual(Array.from(a.dataSync()));
+    tf.dispose([a, b]);
+    other.dispose();
+  });
+});
+
+describe('GAN health', () => {
+  it('a NaN loss throws DivergedError, updates nothing, and health() says diverged', () => {
+    const m = GAN.create({ ...tiny, stabiliser: 'none' }, shape, 2) as GanModel;
+    const bad = tf.fill([4, 8, 8, 1], Number.NaN) as tf.Tensor4D;
+    const d = snapshotWeights(m.discriminatorVariables());
+    expect(() => m.trainStep(bad)).toThrow(DivergedError);
+    expect(maxWeightChange(d, m.discriminatorVariables())).toBe(0);
+    expect(m.health()).toBe('diverged');
+    bad.dispose();
+    m.dispose();
+  });
+
+  it('identical samples (a constant generator) are reported as collapsed', () => {
+    const m = GAN.create(tiny, shape, 2) as GanModel;
+    expect(m.health()).toBe('ok');
+    for (const v of m.generatorVariables()) v.assign(tf.zerosLike(v));
+    expect(m.health()).toBe('collapsed');
+    expect(m.healthReason).toMatch(/identical/);
+    m.dispose();
+  });
+
+  it('a discriminator loss pinned near zero for the window counts as collapse; one normal step resets it', () => {
+    const monitor = new CollapseMonitor(5, 0.01);
+    for (let i = 0; i < 4; i++) monitor.observe(0.001);
+    expect(monitor.status(1, 0.01)).toBe('ok');
+    monitor.observe(0.5);
+    for (let i = 0; i < 4; i++) monitor.observe(0.001);
+    expect(monitor.status(1, 0.01)).toBe('ok');
+    monitor.observe(0.001);
+    expect(monitor.status(1, 0.01)).toBe('collapsed');
+    expect(monitor.reason).toMatch(/discriminator loss/);
+  });
+});

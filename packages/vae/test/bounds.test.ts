@@ -1,0 +1,70 @@
+import { tf, useCpuBackend } from '@curtain/core';
+import { discretizedLogisticNll, gaussianLogDensity } from '@curtain/nn';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { levelKls, PCVAE, VAE } from '../src/index.ts';
+import { logisticNll } from '../src/likelihood.ts';
+import { createTiny, tinyBatch } from './helpers.ts';
+
+let batch: tf.Tensor4D;
+beforeAll(async () => {
+  await useCpuBackend();
+  batch = tinyBatch(4);
+});
+afterAll(() => batch.dispose());
+
+describe('KL terms', () => {
+  it('the analytic KL of every level matches a Monte Carlo estimate from its posterior samples', () => {
+    const model = createTiny(PCVAE, { levels: 3 });
+    model.trainStep(batch); // non-trivial priors at levels 1 and 2
+    tf.tidy(() => {
+      const pass = model.network.pass({ x: batch, seed: 5 });
+      const analytic = levelKls(pass.levels).map((kl) => Array.from(kl.dataSync()));
+      pass.levels.forEach((level, i) => {
+        const muQ = level.muQ as tf.Tensor4D;
+        const logVarQ = level.logVarQ as tf.Tensor4D;
+        const samples = 4000;
+        // z ~ q, conditioned on the same coarser latents; KL = E_q[log q - log p]
+        const eps = tf.randomNormal([samples, ...muQ.shape], 0, 1, 'float32', 17 + i);
+        const z = tf.add(muQ, tf.mul(tf.exp(tf.mul(logVarQ, 0.5)), eps));
+        const logRatio = tf.sub(gaussianLogDensity(z, muQ, logVarQ), gaussianLogDensity(z, level.muP, level.logVarP));
+        const monteCarlo = Array.from(tf.mean(tf.sum(logRatio, [2, 3, 4]), 0).dataSync()); // [B]
+        analytic[i].forEach((kl, b) => {
+          expect(kl).toBeGreaterThan(0);
+          // 4000 samples: a few standard errors of a sum over 8 latent dims
+          expect(Math.abs(monteCarlo[b] - kl)).toBeLessThan(0.05 * kl + 0.1);
+        });
+      });
+    });
+    model.dispose();
+  });
+});
+
+describe('importance-weighted bound', () => {
+  it('with k = 1 it averages to the ELBO; with k = 32 it is tighter', () => {
+    const model = createTiny(VAE);
+    for (let s = 0; s < 3; s++) model.trainStep(batch);
+    const elbo = model.bitsPerDim(batch).value;
+    const single = Array.from({ length: 40 }, (_, s) => model.iwBitsPerDim(batch, 1, 100 + s).value);
+    const mean = single.reduce((a, b) => a + b) / single.length;
+    const spread = Math.sqrt(single.reduce((a, b) => a + (b - mean) ** 2, 0) / (single.length - 1));
+    expect(Math.abs(mean - elbo)).toBeLessThan(4 * spread / Math.sqrt(single.length) + 1e-3);
+    const tight = model.iwBitsPerDim(batch, 32).value;
+    expect(tight).toBeLessThan(mean);
+    model.dispose();
+  });
+});
+
+describe('likelihood', () => {
+  it('equals @curtain/nn discretizedLogisticNll on the 8-bit grid, and has gradients', () => {
+    tf.tidy(() => {
+      const x = tf.div(tf.range(0, 256), 255).reshape([256, 1]);
+      const mean = tf.tensor([[-1.2, -0.3, 0, 0.5, 0.99]]);
+      const logScale = tf.tensor([[-8, -3, -1, 0, 1]]);
+      const ours = logisticNll(x, mean, logScale).dataSync();
+      const theirs = discretizedLogisticNll(x, mean, logScale).dataSync();
+      expect(Array.from(ours)).toEqual(Array.from(theirs));
+      const grad = tf.grad((m: tf.Tensor) => tf.sum(logisticNll(x, m, logScale)))(mean);
+      expect(grad.dataSync().every(Number.isFinite)).toBe(true);
+    });
+  });
+});

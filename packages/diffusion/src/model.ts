@@ -17,12 +17,11 @@ import {
   tf,
   UsageError,
 } from '@curtain/core';
-import { Adam, natsToBitsPerDim, ParamStore } from '@curtain/nn';
+import { Adam, natsToBitsPerDim, ParamStore, WeightAverage } from '@curtain/nn';
 import { variationalBound } from './bound.ts';
 import { DDPM_DEFAULTS, type DdpmConfig } from './config.ts';
 import { qSample } from './forward.ts';
 import { type EpsModel, sampleDdim, sampleDdpm } from './samplers.ts';
-import { SamplingAverage } from './sampling-average.ts';
 import { makeSchedule, type NoiseSchedule } from './schedule.ts';
 import { timeFeatures } from './time-embedding.ts';
 import { buildUNet, type EpsNetwork } from './unet.ts';
@@ -38,7 +37,7 @@ export class DdpmModel implements GenerativeModel {
   private readonly store: ParamStore;
   private readonly net: EpsNetwork;
   private readonly optimizer: Adam;
-  private readonly average: SamplingAverage;
+  private readonly average: WeightAverage;
   private readonly rng: SeededRng;
   private diverged = false;
   /** U-Net evaluations made by sample() and bitsPerDim() (for cost checks). */
@@ -58,7 +57,7 @@ export class DdpmModel implements GenerativeModel {
     this.store = new ParamStore(this.rng.fork());
     this.net = buildUNet(this.store, { width: this.config.width, depth: this.config.depth, channels: shape.channels, timeDim: TIME_DIM });
     this.optimizer = new Adam(this.store.variables(), { learningRate: this.config.learningRate, clipNorm: this.config.clipNorm });
-    this.average = new SamplingAverage(this.store.variables(), this.config.emaDecay);
+    this.average = new WeightAverage(this.store.variables(), this.config.emaDecay);
   }
 
   /** eps_theta(x_t, t) with one t for the whole batch, on the live weights. */

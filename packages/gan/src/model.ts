@@ -17,12 +17,11 @@ import {
   tf,
   UsageError,
 } from '@curtain/core';
-import { Adam, ParamStore } from '@curtain/nn';
+import { Adam, ParamStore, WeightAverage } from '@curtain/nn';
 import { GAN_DEFAULTS, type GanConfig } from './config.ts';
 import { CollapseMonitor } from './health.ts';
 import { discriminatorLoss, generatorLoss, r1Penalty } from './losses.ts';
 import { buildDiscriminator, buildGenerator, type Net } from './networks.ts';
-import { SamplingAverage } from './sampling-average.ts';
 
 const SAMPLE_CHUNK = 256;
 const HEALTH_SAMPLES = 32;
@@ -36,7 +35,7 @@ export class GanModel implements GenerativeModel {
   private readonly store: ParamStore;
   private readonly gOptimizer: Adam;
   private readonly dOptimizer: Adam;
-  private readonly average: SamplingAverage;
+  private readonly average: WeightAverage;
   private readonly monitor: CollapseMonitor;
   private readonly rng: SeededRng;
 
@@ -58,7 +57,7 @@ export class GanModel implements GenerativeModel {
     this.discriminator = buildDiscriminator(this.store, shape, { width, depth, latentDim });
     this.gOptimizer = new Adam(this.generatorVariables(), { learningRate, beta1 });
     this.dOptimizer = new Adam(this.discriminatorVariables(), { learningRate, beta1 });
-    this.average = new SamplingAverage(this.generatorVariables(), this.config.emaDecay);
+    this.average = new WeightAverage(this.generatorVariables(), this.config.emaDecay);
     this.monitor = new CollapseMonitor(this.config.collapseWindow, this.config.collapseLoss);
   }
 

@@ -40,8 +40,8 @@ export class Adam {
     this.beta2 = opts.beta2 ?? 0.999;
     this.epsilon = opts.epsilon ?? 1e-8;
     this.clipNorm = opts.clipNorm ?? 0;
-    this.m = vars.map((v) => tf.variable(tf.zerosLike(v), false));
-    this.v = vars.map((v) => tf.variable(tf.zerosLike(v), false));
+    this.m = tf.tidy(() => vars.map((v) => tf.variable(tf.zerosLike(v), false)));
+    this.v = tf.tidy(() => vars.map((v) => tf.variable(tf.zerosLike(v), false)));
   }
 
   /**

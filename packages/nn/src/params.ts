@@ -35,7 +35,7 @@ export class ParamStore {
       const limit = Math.sqrt(6 / (fanIn + fanOut));
       this.rng.fillUniform(values, -limit, limit);
     } else if (typeof init === 'object') this.rng.fillNormal(values, init.normal);
-    const variable = tf.variable(tf.tensor(values, shape, 'float32'), true);
+    const variable = tf.tidy(() => tf.variable(tf.tensor(values, shape, 'float32'), true));
     this.params.set(name, variable);
     return variable;
   }
@@ -100,7 +100,7 @@ export class ParamStore {
       }
       const size = variable.size;
       if (offset + size > flat.length) throw new UsageError(`${dir}/params.bin: truncated`);
-      variable.assign(tf.tensor(flat.subarray(offset, offset + size), shape, 'float32'));
+      tf.tidy(() => variable.assign(tf.tensor(flat.subarray(offset, offset + size), shape, 'float32')));
       offset += size;
     }
     if (manifest.length !== this.params.size) {

@@ -85,16 +85,44 @@ describe('Adam', () => {
 });
 
 describe('WeightAverage', () => {
-  it('averages and swaps in the average only during the call', () => {
+  it('averages trained weights only (debiased) and swaps them in only during the call', () => {
     const store = new ParamStore(new SeededRng(0));
     const w = store.create('w', [2], 'zeros');
     const ema = new WeightAverage([w], 0.5);
+    expect(ema.withAverage(() => Array.from(w.dataSync()))).toEqual([0, 0]);
     w.assign(tf.tensor1d([2, 4]));
     ema.update();
+    expect(ema.withAverage(() => Array.from(w.dataSync()))).toEqual([2, 4]);
+    w.assign(tf.tensor1d([4, 8]));
+    ema.update();
+    // raw 0.5*[1,2] + 0.5*[4,8] = [2.5, 5], divided by 1 - 0.5^2
     const inside = ema.withAverage(() => Array.from(w.dataSync()));
-    expect(inside).toEqual([1, 2]);
-    expect(Array.from(w.dataSync())).toEqual([2, 4]);
+    expect(inside[0]).toBeCloseTo(10 / 3, 5);
+    expect(inside[1]).toBeCloseTo(20 / 3, 5);
+    expect(Array.from(w.dataSync())).toEqual([4, 8]);
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'curtain-ema-'));
+    ema.save(dir);
+    const again = new WeightAverage([w], 0.5);
+    again.load(dir);
+    expect(again.withAverage(() => Array.from(w.dataSync()))).toEqual(inside);
+    [ema, again].forEach((e) => e.dispose());
+    store.dispose();
+  });
+
+  it('leaves no tensors behind once a model is built and disposed', () => {
+    const before = tf.memory().numTensors;
+    const store = new ParamStore(new SeededRng(0));
+    const layer = dense(store, 'fc', 4, 3);
+    const adam = new Adam(store.variables(), { learningRate: 0.1 });
+    const ema = new WeightAverage(store.variables(), 0.9);
+    const x = tf.ones([2, 4]) as tf.Tensor2D;
+    adam.step(() => tf.sum(layer.apply(x)) as tf.Scalar);
+    ema.update();
+    ema.withAverage(() => tf.tidy(() => layer.apply(x).dataSync()));
+    x.dispose();
+    adam.dispose();
     ema.dispose();
     store.dispose();
+    expect(tf.memory().numTensors).toBe(before);
   });
 });

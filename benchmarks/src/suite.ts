@@ -4,6 +4,8 @@ export interface SuiteOptions {
   backend?: string;
   /** Substring a case name must contain. */
   filter?: string;
+  /** Threads for multi-threaded backends and peers (default: CURTAIN_THREADS or all cores). */
+  threads?: number;
   log?: (line: string) => void;
 }
 

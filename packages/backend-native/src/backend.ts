@@ -1,8 +1,9 @@
 // The backend instance: a MathBackendCPU (so every stock cpu kernel runs on it)
 // carrying the addon and its GEMM/thread configuration.
 import { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
-import type { TensorInfo } from '@tensorflow/tfjs-core';
+import type { BackendValues, DataId, DataType, TensorInfo } from '@tensorflow/tfjs-core';
 import type { NativeAddon } from './addon.ts';
+import { BufferPool } from './buffer-pool.ts';
 import type { NativeConfig } from './config.ts';
 
 export class NativeBackend extends MathBackendCPU {
@@ -10,6 +11,7 @@ export class NativeBackend extends MathBackendCPU {
   readonly config: Readonly<NativeConfig>;
   readonly useBlas: boolean;
   readonly threads: number;
+  private readonly pool = new BufferPool();
 
   constructor(addon: NativeAddon, config: NativeConfig) {
     super();
@@ -28,13 +30,31 @@ export class NativeBackend extends MathBackendCPU {
     return v instanceof Float32Array ? v : undefined;
   }
 
-  /**
-   * An output buffer of n floats. A plain (zero-filled) Float32Array: measured
-   * faster overall than uninitialised native memory (addon.alloc), whose fresh
-   * pages fault in and whose release waits for GC finalisers.
-   */
+  /** An output buffer of n floats with arbitrary contents: native kernels overwrite all of it. */
   alloc(n: number): Float32Array {
-    return new Float32Array(n);
+    return this.pool.take(n);
+  }
+
+  override write(values: BackendValues, shape: number[], dtype: DataType): DataId {
+    this.pool.bind(values);
+    return super.write(values, shape, dtype);
+  }
+
+  override readSync(dataId: DataId): BackendValues {
+    this.pool.escape(this.data.get(dataId)?.values);
+    return super.readSync(dataId);
+  }
+
+  override disposeData(dataId: DataId, force = false): boolean {
+    const values = this.data.get(dataId)?.values;
+    const done = super.disposeData(dataId, force);
+    if (values !== undefined && !this.data.has(dataId)) this.pool.release(values);
+    return done;
+  }
+
+  override dispose(): void {
+    this.pool.clear();
+    super.dispose();
   }
 
   output(shape: number[], values: Float32Array): TensorInfo {

@@ -5,7 +5,13 @@ import { fileURLToPath } from 'node:url';
 import { SeededRng, tf, UsageError } from '@curtain/core';
 import { type ImageSet, imagesToTensor } from '@curtain/data';
 import { ParamStore } from '@curtain/nn';
-import { architectureFromShapes, buildEvaluatorNet, EVALUATOR_IMAGE_SIZE, type EvaluatorArchitecture, type EvaluatorNet } from './evaluator-net.ts';
+import {
+  architectureFromShapes,
+  buildEvaluatorNet,
+  EVALUATOR_IMAGE_SIZE,
+  type EvaluatorArchitecture,
+  type EvaluatorNet,
+} from './evaluator-net.ts';
 import type { FeatureMatrix } from './feature-matrix.ts';
 
 /** Where the committed evaluator weights live: weights/<name>/{params.json,params.bin,meta.json}. */

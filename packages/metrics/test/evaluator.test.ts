@@ -43,6 +43,7 @@ describe('committed evaluators', () => {
     const fashion = loadEvaluator('fashion-mnist');
     expect(fashion.id).toBe(metaOf('fashion-mnist').evaluatorId);
     expect(fashion.id).not.toBe(digits.id);
+    expect(readFileSync(path.join(WEIGHTS_ROOT, 'fashion-mnist', 'params.bin')).byteLength).toBeLessThan(1 << 20);
     expect(fashion.accuracy(loadDataset('fashion-mnist').heldOut, 1000)).toBeGreaterThanOrEqual(0.9);
     fashion.dispose();
   });

@@ -31,7 +31,7 @@ export function discretizedLogisticNll(x: tf.Tensor, mean: tf.Tensor, logScale: 
     const midIn = tf.mul(invScale, centered);
     // log density at the bin centre times the bin width 2/255
     const logPdfMid = tf.sub(tf.sub(tf.sub(midIn, clampedLogScale), tf.mul(2, tf.softplus(midIn))), Math.log(127.5));
-    const logMid = tf.where(tf.greater(cdfDelta, 1e-5), tf.log(tf.maximum(cdfDelta, 1e-12)), logPdfMid);
+    const logMid = tf.where(tf.greaterEqual(cdfDelta, 1e-5), tf.log(tf.maximum(cdfDelta, 1e-12)), logPdfMid);
     const logProb = tf.where(
       tf.less(xs, -0.999),
       logCdfPlus,

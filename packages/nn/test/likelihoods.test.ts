@@ -17,6 +17,17 @@ describe('likelihoods', () => {
     }
   });
 
+  it('discretised logistic has finite gradients through every branch (trainable)', () => {
+    tf.tidy(() => {
+      const x = tf.div(tf.range(0, 256), 255).reshape([256, 1]);
+      const mean = tf.tensor([[-1.2, -0.3, 0, 0.5, 0.99]]);
+      const logScale = tf.tensor([[-8, -3, -1, 0, 1]]);
+      const [dMean, dScale] = tf.grads((m: tf.Tensor, s: tf.Tensor) => tf.sum(discretizedLogisticNll(x, m, s)))([mean, logScale]);
+      expect(dMean.dataSync().every(Number.isFinite)).toBe(true);
+      expect(dScale.dataSync().every(Number.isFinite)).toBe(true);
+    });
+  });
+
   it('analytic Gaussian KL agrees with a Monte Carlo estimate', () => {
     const rng = new SeededRng(2);
     const [muQ, lvQ, muP, lvP] = [0.3, -0.5, -0.2, 0.4];

@@ -22,6 +22,14 @@ export interface Preset {
   bpdImages: number;
   /** 'first': each variant's default sampler only; 'all': every sampler it lists. */
   samplers: 'first' | 'all';
+  /**
+   * Samplers needing more network evaluations per sample than this are scored
+   * (FD, KID, precision, recall, ms/sample) at the largest budget only; at the
+   * smaller budgets their rows carry bits/dim and status but no sample quality.
+   * Sampling 784-step PixelCNNs and 200-step DDPMs at every budget would cost
+   * more than training them on a CPU.
+   */
+  everyBudgetMaxEvals: number;
   /** KID subsets (size = min(evalSamples, 1000) / 2). */
   kidSubsets: number;
   /** Benchmark suites `pnpm reports` runs beside the study. */
@@ -41,6 +49,7 @@ export const PRESETS: Readonly<Record<string, Preset>> = Object.freeze({
     evalSamples: 64,
     bpdImages: 64,
     samplers: 'first',
+    everyBudgetMaxEvals: 50,
     kidSubsets: 4,
     benchSuites: [],
   },
@@ -54,6 +63,7 @@ export const PRESETS: Readonly<Record<string, Preset>> = Object.freeze({
     evalSamples: 256,
     bpdImages: 256,
     samplers: 'all',
+    everyBudgetMaxEvals: 50,
     kidSubsets: 10,
     benchSuites: ['engine'],
   },
@@ -67,6 +77,7 @@ export const PRESETS: Readonly<Record<string, Preset>> = Object.freeze({
     evalSamples: 10_000,
     bpdImages: 2000,
     samplers: 'all',
+    everyBudgetMaxEvals: Number.POSITIVE_INFINITY,
     kidSubsets: 50,
     benchSuites: ['engine', 'train', 'sample'],
   },

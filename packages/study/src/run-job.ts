@@ -99,6 +99,7 @@ export async function runJob(job: Job, env: JobEnvironment, isSmallestSize: bool
     trainSeconds += (performance.now() - t0) / 1000;
     step = 1;
     const reachable = budgetSteps(job, Math.max(flopsPerStep, 1));
+    const largestReachable = Math.max(...reachable.map((r) => r.budget));
     const smallest = Math.min(...job.budgets);
     if (!diverged && reachable.length === 0 && isSmallestSize) {
       throw new UsageError(
@@ -159,8 +160,12 @@ export async function runJob(job: Job, env: JobEnvironment, isSmallestSize: bool
           ...env.host,
           finished_at: new Date().toISOString(),
         };
-        if (diverged) {
-          rows.push({ ...base, fd: '', kid: '', kid_std: '', precision: '', recall: '', sample_flops: '', sample_ms: '' });
+        const scored = base.network_evals <= preset.everyBudgetMaxEvals || budget === largestReachable;
+        if (diverged || !scored) {
+          const note = diverged
+            ? diverged.message
+            : `sample quality scored at the largest budget only (${base.network_evals} network evaluations per sample)`;
+          rows.push({ ...base, note, fd: '', kid: '', kid_std: '', precision: '', recall: '', sample_flops: '', sample_ms: '' });
           continue;
         }
         const gridFile = env.writeGrids

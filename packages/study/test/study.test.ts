@@ -72,7 +72,7 @@ describe('study runner', () => {
     const backend = await useCpuBackend();
     const dataset = loadSynthetic({ count: 64, size: 8, seed: 3 });
     await runStudy({
-      preset: { name: 'toy', description: '', variants: ['toy', 'toy-diverging'], budgets: [1e4, 4e4], seeds: [1, 2], sizeCount: 1, evalSamples: 16, bpdImages: 8, samplers: 'first', kidSubsets: 2, benchSuites: [] },
+      preset: { name: 'toy', description: '', variants: ['toy', 'toy-diverging'], budgets: [1e4, 4e4], seeds: [1, 2], sizeCount: 1, evalSamples: 16, bpdImages: 8, samplers: 'first', everyBudgetMaxEvals: 1000, kidSubsets: 2, benchSuites: [] },
       outDir: dir,
       dataset: 'synthetic',
       backend,
@@ -98,11 +98,34 @@ describe('study runner', () => {
     expect(readFileSync(path.join(dir, 'REPORT.md'), 'utf8')).toMatch(/## The answer/);
   }, 120_000);
 
+  it('scores expensive samplers at the largest budget only, keeping bits/dim at every budget', async () => {
+    const dir = tmp();
+    const backend = await useCpuBackend();
+    const dataset = loadSynthetic({ count: 64, size: 8, seed: 3 });
+    await runStudy({
+      preset: { name: 'toy', description: '', variants: ['toy'], budgets: [1e4, 4e4], seeds: [1], sizeCount: 1, evalSamples: 16, bpdImages: 8, samplers: 'first', everyBudgetMaxEvals: 0, kidSubsets: 2, benchSuites: [] },
+      outDir: dir,
+      dataset: 'synthetic',
+      backend,
+      registry: { toy: TOY },
+      makeJudge: (d) => toyJudge(sampleImages(d.train, 32, 0)),
+      loadData: () => dataset,
+      log: () => {},
+    });
+    const rows = readCsv(path.join(dir, 'runs.csv')).filter((r) => r.variant === 'toy');
+    const small = rows.find((r) => Number(r.budget_flops) === 1e4)!;
+    const large = rows.find((r) => Number(r.budget_flops) === 4e4)!;
+    expect(small.fd).toBe('');
+    expect(small.bpd).not.toBe('');
+    expect(small.note).toMatch(/largest budget only/);
+    expect(Number(large.fd)).toBeGreaterThanOrEqual(0);
+  });
+
   it('names a budget smaller than one training step and an unwritable folder', async () => {
     const backend = await useCpuBackend();
     const dataset = loadSynthetic({ count: 64, size: 8, seed: 3 });
     const base = {
-      preset: { name: 'toy', description: '', variants: ['toy'], budgets: [10], seeds: [1], sizeCount: 1, evalSamples: 16, bpdImages: 8, samplers: 'first' as const, kidSubsets: 2, benchSuites: [] },
+      preset: { name: 'toy', description: '', variants: ['toy'], budgets: [10], seeds: [1], sizeCount: 1, evalSamples: 16, bpdImages: 8, samplers: 'first' as const, everyBudgetMaxEvals: 1000, kidSubsets: 2, benchSuites: [] },
       dataset: 'synthetic',
       backend,
       registry: { toy: TOY },

@@ -20,7 +20,9 @@ const info = await selectBackend(requestedBackend() ?? 'cpu');
 const data = loadDataset('digits');
 const heldOut = sampleImages(data.heldOut, heldOutCount, 7);
 const shape = { height: 28, width: 28, channels: 1 };
-console.log(`backend ${info.name} (${info.blas}); budget ${budget.toExponential(2)} FLOPs; size ${size}; batch ${batchSize}; held-out ${heldOutCount}`);
+console.log(
+  `backend ${info.name} (${info.blas}); budget ${budget.toExponential(2)} FLOPs; size ${size}; batch ${batchSize}; held-out ${heldOutCount}`,
+);
 for (const entry of VAE_ENTRIES) {
   const model = entry.create({ ...entry.sizes[size], batchSize }, shape, 1) as PyramidVae;
   const stream = new BatchStream(data.train, batchSize, 1);
@@ -39,7 +41,10 @@ for (const entry of VAE_ENTRIES) {
   const iw = iwSamples > 0 ? model.iwBitsPerDim(heldOut, iwSamples).value.toFixed(3) : '-';
   console.log(
     `${entry.variant}\tlevels ${model.levels}\tparams ${model.parameterCount()}\tGFLOPs/step ${(flops / 1e9).toFixed(3)}\tsteps ${steps}\t` +
-      `train ${seconds.toFixed(0)} s\theld-out ELBO ${bpd.toFixed(3)} bits/dim\tIW-${iwSamples} ${iw}\tKL/level ${model.recentKlPerLevel().map((k) => k.toFixed(1)).join(',')}\thealth ${model.health()}`,
+      `train ${seconds.toFixed(0)} s\theld-out ELBO ${bpd.toFixed(3)} bits/dim\tIW-${iwSamples} ${iw}\tKL/level ${model
+        .recentKlPerLevel()
+        .map((k) => k.toFixed(1))
+        .join(',')}\thealth ${model.health()}`,
   );
   model.dispose();
 }

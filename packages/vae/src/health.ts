@@ -22,7 +22,11 @@ export class CollapseMonitor {
   averages(): number[] {
     if (this.recent.length === 0) return [];
     const sums = this.recent[0].map(() => 0);
-    for (const kls of this.recent) kls.forEach((kl, i) => (sums[i] += kl));
+    for (const kls of this.recent) {
+      kls.forEach((kl, i) => {
+        sums[i] += kl;
+      });
+    }
     return sums.map((sum) => sum / this.recent.length);
   }
 

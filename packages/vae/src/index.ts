@@ -1,5 +1,5 @@
 import { type ImageShape, mergeConfig, type ParadigmEntry, type SamplerSetting } from '@curtain/core';
-import { HVAE_DEFAULTS, type HierarchicalVaeConfig, PCVAE_DEFAULTS, VAE_DEFAULTS, VAE_SIZES, type VaeConfig } from './config.ts';
+import { type HierarchicalVaeConfig, HVAE_DEFAULTS, PCVAE_DEFAULTS, VAE_DEFAULTS, VAE_SIZES, type VaeConfig } from './config.ts';
 import { PyramidVae } from './model.ts';
 
 export * from './config.ts';

@@ -11,8 +11,7 @@ import {
   tf,
   UsageError,
 } from '@curtain/core';
-import { Adam, gaussianLogDensity, ParamStore } from '@curtain/nn';
-import { logisticNll } from './likelihood.ts';
+import { Adam, discretizedLogisticNll, gaussianLogDensity, ParamStore } from '@curtain/nn';
 import type { HierarchicalVaeConfig, VaeConfig } from './config.ts';
 import { CollapseMonitor } from './health.ts';
 import { type Coding, levelKls, type PassResult, PyramidNetwork } from './pyramid.ts';
@@ -51,7 +50,9 @@ export class PyramidVae implements GenerativeModel {
     for (const key of ['width', 'depth', 'latentChannels', 'batchSize', 'healthWindow'] as const) {
       const value = config[key];
       if (!Number.isInteger(value) || value < (key === 'depth' ? 0 : 1)) {
-        throw new UsageError(`${variant} config: '${key}' must be a ${key === 'depth' ? 'non-negative' : 'positive'} integer, got ${value}`);
+        throw new UsageError(
+          `${variant} config: '${key}' must be a ${key === 'depth' ? 'non-negative' : 'positive'} integer, got ${value}`,
+        );
       }
     }
     const rng = new SeededRng(seed);
@@ -76,7 +77,7 @@ export class PyramidVae implements GenerativeModel {
   /** Reconstruction NLL [B] and KL per level ([B] each), in nats per image, from one posterior pass. */
   elboTerms(x: tf.Tensor4D, seed: number): { recon: tf.Tensor1D; kls: tf.Tensor1D[]; pass: PassResult } {
     const pass = this.network.pass({ x, seed });
-    const recon = tf.sum(logisticNll(x, pass.mean, pass.logScale), [1, 2, 3]) as tf.Tensor1D; // [B]
+    const recon = tf.sum(discretizedLogisticNll(x, pass.mean, pass.logScale), [1, 2, 3]) as tf.Tensor1D; // [B]
     return { recon, kls: levelKls(pass.levels), pass };
   }
 
@@ -95,7 +96,9 @@ export class PyramidVae implements GenerativeModel {
         const klLoss = tf.addN(klMeans.map((kl) => (freeNatsPerLevel > 0 ? tf.maximum(kl, freeNatsPerLevel) : kl)));
         record('bpd', tf.mul(tf.add(reconMean, tf.addN(klMeans)), toBits) as tf.Scalar);
         record('recon', reconMean);
-        klMeans.forEach((kl, i) => record(`kl${i}`, kl));
+        klMeans.forEach((kl, i) => {
+          record(`kl${i}`, kl);
+        });
         return tf.mul(tf.add(reconMean, tf.mul(klLoss, beta)), toBits) as tf.Scalar;
       });
     } catch (error) {
@@ -135,7 +138,7 @@ export class PyramidVae implements GenerativeModel {
         const b = chunk.shape[0];
         const repeated = tf.tile(chunk, [k, 1, 1, 1]) as tf.Tensor4D; // [k*b, H, W, C]
         const pass = this.network.pass({ x: repeated, seed: seed + 7919 * c });
-        const logPx = tf.neg(tf.sum(logisticNll(repeated, pass.mean, pass.logScale), [1, 2, 3])); // [k*b]
+        const logPx = tf.neg(tf.sum(discretizedLogisticNll(repeated, pass.mean, pass.logScale), [1, 2, 3])); // [k*b]
         const logRatios = pass.levels.map((level) =>
           tf.sum(
             tf.sub(
@@ -229,7 +232,9 @@ export class PyramidVae implements GenerativeModel {
 
 function checkGeometry(variant: string, shape: ImageShape, levels: number): void {
   if (shape.height % 4 !== 0 || shape.width % 4 !== 0) {
-    throw new UsageError(`${variant}: image sides must be divisible by 4 (the latent grid is H/4 x W/4), got ${shape.height}x${shape.width}`);
+    throw new UsageError(
+      `${variant}: image sides must be divisible by 4 (the latent grid is H/4 x W/4), got ${shape.height}x${shape.width}`,
+    );
   }
   if (!Number.isInteger(levels) || levels < 1 || levels > 3) {
     throw new UsageError(`${variant}: 'levels' must be 1, 2 or 3 (scales H/4, H/2, H), got ${levels}`);
@@ -246,7 +251,10 @@ function readScalar(fn: () => tf.Scalar): number {
 
 function forChunks(batch: tf.Tensor4D, size: number, fn: (chunk: tf.Tensor4D, index: number) => void): void {
   const total = batch.shape[0];
-  if (total <= size) return fn(batch, 0);
+  if (total <= size) {
+    fn(batch, 0);
+    return;
+  }
   for (let start = 0, c = 0; start < total; start += size, c++) {
     const chunk = tf.slice(batch, [start, 0, 0, 0], [Math.min(size, total - start), -1, -1, -1]) as tf.Tensor4D;
     try {

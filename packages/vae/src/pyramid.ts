@@ -165,7 +165,12 @@ export class PyramidNetwork {
    * [B, s, s, width] (null at the coarsest level) -> features [B, s, s, width] and
    * the decoded image-space output [B, s, s, C] (2C channels at the last level: location, log-scale).
    */
-  decode(i: number, z: tf.Tensor4D, context: tf.Tensor4D | null, contextOnGrid: tf.Tensor4D | null): { features: tf.Tensor4D; decoded: tf.Tensor4D } {
+  decode(
+    i: number,
+    z: tf.Tensor4D,
+    context: tf.Tensor4D | null,
+    contextOnGrid: tf.Tensor4D | null,
+  ): { features: tf.Tensor4D; decoded: tf.Tensor4D } {
     const layers = this.levelLayers[i];
     let h = layers.fromLatent.apply(z); // [B, g, g, width]
     if (contextOnGrid) h = tf.add(h, contextOnGrid) as tf.Tensor4D;
@@ -194,9 +199,10 @@ export class PyramidNetwork {
     for (let i = 0; i < this.levels; i++) {
       const layers = this.levelLayers[i];
       const contextOnGrid = context ? poolTimes(context, layers.ups) : null; // [B, g, g, width]
-      const [muP, logVarP] = contextOnGrid && layers.priorHead
-        ? splitGaussian(layers.priorHead.apply(contextOnGrid)) // [B, g, g, Z] x2
-        : [tf.zeros(latent) as tf.Tensor4D, tf.zeros(latent) as tf.Tensor4D];
+      const [muP, logVarP] =
+        contextOnGrid && layers.priorHead
+          ? splitGaussian(layers.priorHead.apply(contextOnGrid)) // [B, g, g, Z] x2
+          : [tf.zeros(latent) as tf.Tensor4D, tf.zeros(latent) as tf.Tensor4D];
       const eps = tf.randomNormal(latent, 0, 1, 'float32', seed + i) as tf.Tensor4D; // [B, g, g, Z]
       let trace: Pick<LevelTrace, 'muQ' | 'logVarQ' | 'muP' | 'logVarP' | 'z' | 'target'>;
       if (pyramid) {

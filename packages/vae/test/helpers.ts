@@ -1,6 +1,5 @@
-import { tf } from '@curtain/core';
-import { loadSynthetic } from '@curtain/data';
-import { imagesToTensor } from '@curtain/data';
+import type { tf } from '@curtain/core';
+import { imagesToTensor, loadSynthetic } from '@curtain/data';
 import { HVAE, PCVAE, VAE } from '../src/index.ts';
 import type { PyramidVae } from '../src/model.ts';
 
@@ -11,7 +10,10 @@ export const ENTRIES = [VAE, HVAE, PCVAE] as const;
 /** A batch of n synthetic 8x8 bars, [n, 8, 8, 1] in [0, 1]. */
 export function tinyBatch(n = 8, seed = 3): tf.Tensor4D {
   const set = loadSynthetic({ count: Math.max(n, 16), size: 8, seed }).train;
-  return imagesToTensor(set, Array.from({ length: n }, (_, i) => i));
+  return imagesToTensor(
+    set,
+    Array.from({ length: n }, (_, i) => i),
+  );
 }
 
 export function createTiny(entry: (typeof ENTRIES)[number], overrides: Record<string, number> = {}, seed = 7): PyramidVae {

@@ -47,7 +47,11 @@ describe('hvae and pcvae at three levels', () => {
     tf.tidy(() => {
       const pass = model.network.pass({ x: batch, seed: 1 });
       expect(pass.levels.map((l) => l.output.shape[1])).toEqual([2, 4, 8]);
-      expect(pass.levels.map((l) => l.z.shape)).toEqual([[8, 2, 2, 2], [8, 2, 2, 2], [8, 2, 2, 2]]);
+      expect(pass.levels.map((l) => l.z.shape)).toEqual([
+        [8, 2, 2, 2],
+        [8, 2, 2, 2],
+        [8, 2, 2, 2],
+      ]);
       expect(pass.levels[0].prediction).toBeNull();
       expect(pass.levels[1].prediction?.shape).toEqual([8, 4, 4, 1]);
     });

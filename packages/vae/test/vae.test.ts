@@ -1,8 +1,8 @@
-import { assertNoLeak, tf, UsageError, useCpuBackend } from '@curtain/core';
-import { maxWeightChange, snapshotWeights } from '@curtain/nn';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { assertNoLeak, tf, UsageError, useCpuBackend } from '@curtain/core';
+import { maxWeightChange, snapshotWeights } from '@curtain/nn';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HVAE, PCVAE, VAE } from '../src/index.ts';
 import { createTiny, ENTRIES, TINY, TINY_SHAPE, tinyBatch } from './helpers.ts';
@@ -31,7 +31,10 @@ describe.each(ENTRIES)('$variant', (entry) => {
     expect(maxWeightChange(before, model.variables())).toBeGreaterThan(0);
     for (const value of Object.values(stats)) expect(Number.isFinite(value)).toBe(true);
     expect(stats.bpd).toBeGreaterThan(0);
-    expect(stats.kl).toBeCloseTo(Array.from({ length: model.levels }, (_, i) => stats[`kl${i}`]).reduce((a, b) => a + b), 4);
+    expect(stats.kl).toBeCloseTo(
+      Array.from({ length: model.levels }, (_, i) => stats[`kl${i}`]).reduce((a, b) => a + b),
+      4,
+    );
     model.dispose();
   });
 

@@ -1,0 +1,172 @@
+// Helpers the paradigm suites (train, sample) share: backend activation by
+// name, one tinybench timing with its statistics, the PyTorch peer runner for
+// any script in peers/, the merged reference config of a registry entry.
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { BACKEND_NAMES, type CommonConfig, type ParadigmEntry, selectBackend, tf } from '@curtain/core';
+import { Bench } from 'tinybench';
+import type { SuiteOptions } from './suite.ts';
+
+export interface ActiveBackend {
+  name: string;
+  blas: string;
+  threads: number;
+  /** Why the backend could not be used (the row is kept, its figures empty). */
+  note?: string;
+}
+
+/** Backends a suite runs: `--backend a,b`, else the best one this host has. */
+export function wantedBackends(opts: SuiteOptions): (string | undefined)[] {
+  return opts.backend
+    ? opts.backend
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean)
+    : [undefined];
+}
+
+/**
+ * Makes `name` (or the best available backend when undefined) the active tfjs
+ * backend. 'native-bundled' is the native addon with its bundled GEMM, as in
+ * the engine suite. `threads` sizes the native backend (default: CURTAIN_THREADS
+ * or all cores; a backend already registered keeps its count).
+ */
+export async function activateBackend(name: string | undefined, threads?: number): Promise<ActiveBackend> {
+  try {
+    if (name === 'native-bundled') {
+      const native = await import('@curtain/backend-native');
+      const avail = native.nativeAvailability();
+      if (!avail.built) return { name, blas: 'unavailable', threads: 0, note: avail.reason };
+      const r = native.registerNativeBackend({ name, threads, gemm: 'bundled' });
+      if (!(await tf.setBackend(name))) throw new Error(`tfjs could not initialise backend '${name}'`);
+      return { name, blas: r.blas, threads: r.threads };
+    }
+    if (name !== undefined && !(BACKEND_NAMES as readonly string[]).includes(name)) {
+      return {
+        name,
+        blas: 'unavailable',
+        threads: 0,
+        note: `unknown backend '${name}'; expected one of ${[...BACKEND_NAMES, 'native-bundled'].join(', ')}`,
+      };
+    }
+    const info = await selectBackend(name, { threads });
+    return { name: info.name, blas: info.blas, threads: info.threads };
+  } catch (err) {
+    return { name: name ?? 'default', blas: 'unavailable', threads: 0, note: errorNote(err) };
+  }
+}
+
+/** tinybench iteration budget: at least `iterations` runs and `time` ms, after warm-up. */
+export interface TimingBudget {
+  iterations: number;
+  time: number;
+  warmupIterations: number;
+}
+
+export interface Timing {
+  /** Latency of one call, ms. */
+  ms_mean: number;
+  ms_p50: number;
+  ms_p99: number;
+  /** Relative margin of error of the mean, percent (95%). */
+  rme_pct: number | '';
+  iterations: number;
+}
+
+/** Times `fn` with tinybench (warm-up first); `fn` must read its results back. */
+export async function timeIt(label: string, fn: () => void, budget: TimingBudget): Promise<Timing> {
+  const bench = new Bench({
+    iterations: budget.iterations,
+    time: budget.time,
+    warmup: budget.warmupIterations > 0,
+    warmupIterations: budget.warmupIterations,
+    warmupTime: 0,
+    throws: true,
+  });
+  bench.add(label, fn);
+  const [task] = await bench.run();
+  const res = task.result;
+  if (res.state !== 'completed') throw res.state === 'errored' ? res.error : new Error(`${label}: task ${res.state}`);
+  const l = res.latency;
+  return {
+    ms_mean: round(l.mean, 3),
+    ms_p50: round(l.p50 ?? l.mean, 3),
+    ms_p99: round(l.p99 ?? l.max, 3),
+    rme_pct: Number.isFinite(l.rme) ? round(l.rme, 2) : '',
+    iterations: l.samplesCount,
+  };
+}
+
+const PEERS_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', 'peers');
+
+export interface PeerRun<T> {
+  result?: T;
+  /** Why there is no peer figure (torch missing, the script failed, ...). */
+  note?: string;
+}
+
+/**
+ * The peer's environment. OMP_WAIT_POLICY=PASSIVE (unless set): on a host whose
+ * cores other processes also use, OpenMP's default spinning barriers made a
+ * 2-thread PyTorch step 15-30x slower than with passive waiting (measured on
+ * the 2-core reference machine under load ~8), which would flatter curtain.
+ */
+export function peerEnv(env: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
+  return { ...env, OMP_WAIT_POLICY: env.OMP_WAIT_POLICY ?? 'PASSIVE' };
+}
+
+/**
+ * Runs peers/<script> with /usr/bin/python3 (CURTAIN_PYTHON overrides) when it
+ * can import torch, and parses the last line it prints as JSON.
+ */
+export function runPythonPeer<T>(script: string, args: string[], timeoutMs = 900_000): PeerRun<T> {
+  const python = process.env.CURTAIN_PYTHON ?? '/usr/bin/python3';
+  if (process.env.CURTAIN_NO_PEER) return { note: 'peer skipped: CURTAIN_NO_PEER is set' };
+  if (!existsSync(python)) return { note: `peer skipped: ${python} not found` };
+  if (spawnSync(python, ['-c', 'import torch'], { stdio: 'ignore' }).status !== 0)
+    return { note: `peer skipped: torch not importable by ${python}` };
+  const r = spawnSync(python, [join(PEERS_DIR, script), ...args], {
+    encoding: 'utf8',
+    timeout: timeoutMs,
+    maxBuffer: 64 << 20,
+    env: peerEnv(),
+  });
+  if (r.error) return { note: `peer failed: ${r.error.message}` };
+  if (r.status !== 0) return { note: `peer failed: ${(r.stderr ?? '').trim().split('\n').pop()}` };
+  try {
+    return { result: JSON.parse(r.stdout.trim().split('\n').pop() ?? '') as T };
+  } catch {
+    return { note: `peer ${script} printed no JSON` };
+  }
+}
+
+/** The config a benchmark times: the entry's defaults with its reference size applied. */
+export function referenceConfig(entry: ParadigmEntry): CommonConfig {
+  const size = entry.sizes[entry.referenceSize];
+  if (!size)
+    throw new Error(
+      `${entry.variant}: referenceSize '${entry.referenceSize}' is not one of its sizes (${Object.keys(entry.sizes).join(', ')})`,
+    );
+  return { ...entry.defaults, ...size } as CommonConfig;
+}
+
+/** Variants whose name contains the filter (all when it is empty). */
+export function filterVariants(names: string[], filter?: string): string[] {
+  return names.filter((n) => !filter || n.includes(filter));
+}
+
+export function round(x: number, digits = 2): number {
+  const f = 10 ** digits;
+  return Math.round(x * f) / f;
+}
+
+/** Significant-digit rounding for figures that span orders of magnitude (FLOPs). */
+export function sig(x: number, digits = 4): number {
+  return Number(x.toPrecision(digits));
+}
+
+export function errorNote(err: unknown): string {
+  return `error: ${((err as Error)?.message ?? String(err)).split('\n')[0].slice(0, 200)}`;
+}

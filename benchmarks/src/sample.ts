@@ -1,0 +1,180 @@
+// The `sample` suite: what one sample costs for every registry variant and
+// each of its samplers (GAN, VAE family, flow: 1 network evaluation; PixelCNN:
+// H*W; DDPM: T; DDIM: S): ms per sample from timing sample(n) with the images
+// read back, network evaluations (sampleCost), FLOPs per sample (the core FLOP
+// counter on sample(1)), beside PyTorch doing the same evaluations (peers/sample.py).
+import { countFlops } from '@curtain/core';
+import { PARADIGMS } from '@curtain/study';
+import { activateBackend, errorNote, round, runPythonPeer, sig, timeIt, wantedBackends } from './common.ts';
+import { hostInfo } from './host.ts';
+import type { SuiteOptions, SuiteRow } from './suite.ts';
+import { budgetFor, type ParadigmBenchSettings, paradigmCases, TRAIN_DEFAULTS } from './train.ts';
+
+export interface SampleBenchSettings extends ParadigmBenchSettings {
+  /** Samples per timed call for a one-evaluation sampler, and for a many-evaluation one (PixelCNN, DDPM, DDIM). */
+  nCheap: number;
+  nCostly: number;
+}
+
+export const SAMPLE_DEFAULTS: SampleBenchSettings = {
+  ...TRAIN_DEFAULTS,
+  targetMs: 4000,
+  minIterations: 2,
+  maxIterations: 30,
+  nCheap: 16,
+  nCostly: 4,
+};
+
+/** Samples per timed call: fewer where one call runs hundreds of network evaluations. */
+export function samplesPerCall(networkEvals: number, s: Pick<SampleBenchSettings, 'nCheap' | 'nCostly'>): number {
+  return networkEvals === 1 ? s.nCheap : s.nCostly;
+}
+
+interface SamplePeerResult {
+  torch: string;
+  threads: number;
+  cases: { variant: string; sampler: string; n: number; network_evals: number; ms_per_sample: number; note?: string }[];
+}
+
+export const SAMPLE_COLUMNS = [
+  'variant',
+  'sampler',
+  'backend',
+  'network_evals',
+  'ms_per_sample',
+  'flops_per_sample',
+  'peer_ms_per_sample',
+  'peer_ratio',
+  'n',
+  'call_ms_mean',
+  'call_ms_p50',
+  'call_ms_p99',
+  'rme_pct',
+  'iterations',
+  'size',
+  'note',
+] as const;
+
+export async function sampleSuite(opts: SuiteOptions = {}, settings: Partial<SampleBenchSettings> = {}): Promise<SuiteRow[]> {
+  const s = { ...SAMPLE_DEFAULTS, ...settings };
+  const log = opts.log ?? (() => {});
+  const cases = paradigmCases(opts, s);
+  const host = hostInfo();
+  const peers = new Map<number, ReturnType<typeof runPythonPeer<SamplePeerResult>>>();
+  const rows: SuiteRow[] = [];
+  for (const wanted of wantedBackends(opts)) {
+    const backend = await activateBackend(wanted, opts.threads);
+    let peer = s.peer ? peers.get(backend.threads) : { note: 'peer not run' };
+    if (!peer && cases.length > 0) {
+      log(`sample: PyTorch peer with ${backend.threads} thread(s)...`);
+      const configs = Object.fromEntries(cases.map((c) => [c.variant, c.config]));
+      const samplers = Object.fromEntries(cases.map((c) => [c.variant, PARADIGMS[c.variant].samplers]));
+      peer = runPythonPeer<SamplePeerResult>('sample.py', [
+        '--threads',
+        String(Math.max(1, backend.threads)),
+        '--side',
+        String(s.side),
+        '--n-cheap',
+        String(s.nCheap),
+        '--n-costly',
+        String(s.nCostly),
+        '--configs',
+        JSON.stringify(configs),
+        '--samplers',
+        JSON.stringify(samplers),
+      ]);
+      peers.set(backend.threads, peer);
+    }
+    for (const c of cases) {
+      const entry = PARADIGMS[c.variant];
+      let model: ReturnType<typeof entry.create> | undefined;
+      try {
+        if (!backend.note) model = entry.create(c.config, c.shape, 1);
+      } catch (err) {
+        rows.push({
+          variant: c.variant,
+          sampler: '',
+          backend: backend.name,
+          note: errorNote(err),
+          ...host,
+          blas: backend.blas,
+          threads: backend.threads,
+        });
+        continue;
+      }
+      for (const sampler of entry.samplers) {
+        const p = peer?.result?.cases.find((x) => x.variant === c.variant && x.sampler === sampler.label);
+        const row: SuiteRow = {
+          variant: c.variant,
+          sampler: sampler.label,
+          backend: backend.name,
+          network_evals: '',
+          ms_per_sample: '',
+          flops_per_sample: '',
+          peer_ms_per_sample: p && !p.note ? round(p.ms_per_sample, 3) : '',
+          peer_ratio: '',
+          n: '',
+          call_ms_mean: '',
+          call_ms_p50: '',
+          call_ms_p99: '',
+          rme_pct: '',
+          iterations: '',
+          size: entry.referenceSize,
+          note: [backend.note, peer?.note, p?.note && `peer: ${p.note}`].filter(Boolean).join('; '),
+          ...host,
+          blas: backend.blas,
+          threads: backend.threads,
+          peer_torch: peer?.result?.torch ?? '',
+          peer_threads: peer?.result?.threads ?? '',
+        };
+        rows.push(row);
+        if (!model) continue;
+        const m = model;
+        log(`sample: ${c.variant}/${sampler.label} on ${backend.name}...`);
+        try {
+          const options = { ...sampler.options, seed: 3 };
+          const evals = m.sampleCost(options).networkEvals;
+          const n = samplesPerCall(evals, s);
+          row.network_evals = evals;
+          row.n = n;
+          let seed = 0;
+          const call = () => {
+            const x = m.sample(n, { ...options, seed: seed++ });
+            x.dataSync(); // read back: async backends finish their work here
+            x.dispose();
+          };
+          const t0 = performance.now();
+          call(); // also the warm-up of a slow case
+          const probeMs = performance.now() - t0;
+          const flops = await countFlops(() => m.sample(1, options));
+          const budget = budgetFor(probeMs, s);
+          if (probeMs > 1000) budget.warmupIterations = 0;
+          const t = await timeIt(`sample/${c.variant}/${sampler.label}/${backend.name}`, call, budget);
+          const perSample = t.ms_p50 / n;
+          Object.assign(row, {
+            ms_per_sample: round(perSample, 3),
+            flops_per_sample: sig(flops.total),
+            call_ms_mean: t.ms_mean,
+            call_ms_p50: t.ms_p50,
+            call_ms_p99: t.ms_p99,
+            rme_pct: t.rme_pct,
+            iterations: t.iterations,
+          });
+          if (p && !p.note) {
+            if (p.n !== n || p.network_evals !== evals)
+              row.note = [row.note, `peer ran n=${p.n}, ${p.network_evals} evals`].filter(Boolean).join('; ');
+            row.peer_ratio = round(perSample / p.ms_per_sample, 3);
+          }
+        } catch (err) {
+          row.note = [row.note, errorNote(err)].filter(Boolean).join('; ');
+        }
+      }
+      try {
+        model?.dispose();
+      } catch {
+        /* backend already broken */
+      }
+    }
+  }
+  return rows;
+}

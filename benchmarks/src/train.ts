@@ -1,0 +1,200 @@
+// The `train` suite: one training step (forward, backward, optimiser update,
+// loss read back) of every registry variant at its reference size on 28x28x1
+// digits, as examples/s and GFLOP/s (FLOPs/step from the core FLOP counter),
+// beside the same architecture, batch and loss in PyTorch (peers/train.py).
+import { type CommonConfig, countFlops, type ImageShape, type JsonValue, tf } from '@curtain/core';
+import { BatchStream, type ImageSet, loadDataset, loadSynthetic } from '@curtain/data';
+import { PARADIGMS } from '@curtain/study';
+import {
+  activateBackend,
+  errorNote,
+  filterVariants,
+  referenceConfig,
+  round,
+  runPythonPeer,
+  sig,
+  type TimingBudget,
+  timeIt,
+  wantedBackends,
+} from './common.ts';
+import { hostInfo } from './host.ts';
+import type { SuiteOptions, SuiteRow } from './suite.ts';
+
+/** Knobs of a run; the defaults are the real benchmark, tests shrink them. */
+export interface ParadigmBenchSettings {
+  /** Wall time aimed at per timed case, ms (iterations = target / one call, clamped). */
+  targetMs: number;
+  minIterations: number;
+  maxIterations: number;
+  warmupIterations: number;
+  /** Run the PyTorch peer (when torch imports). */
+  peer: boolean;
+  /** Image side (28: digits; anything else: synthetic bars of that size). */
+  side: number;
+  /** Overrides applied on top of each variant's reference size where its config has the key (tests: tiny widths). */
+  overrides: Record<string, JsonValue>;
+}
+
+export const TRAIN_DEFAULTS: ParadigmBenchSettings = {
+  targetMs: 5000,
+  minIterations: 3,
+  maxIterations: 40,
+  warmupIterations: 2,
+  peer: true,
+  side: 28,
+  overrides: {},
+};
+
+/** Iterations for a case whose one call took `probeMs`: fewer for slow cases. */
+export function budgetFor(probeMs: number, s: ParadigmBenchSettings): TimingBudget {
+  const iterations = Math.max(s.minIterations, Math.min(s.maxIterations, Math.round(s.targetMs / Math.max(probeMs, 1e-3))));
+  return { iterations, time: 0, warmupIterations: s.warmupIterations };
+}
+
+export function imageSetFor(side: number): ImageSet {
+  return side === 28 ? loadDataset('digits').train : loadSynthetic({ count: 256, size: side, seed: 1 }).train;
+}
+
+/** The overrides a variant's config knows (so one override set can serve every variant). */
+function knownKeys(overrides: Record<string, JsonValue>, defaults: object): Record<string, JsonValue> {
+  return Object.fromEntries(Object.entries(overrides).filter(([key]) => key in defaults));
+}
+
+export interface BenchCase {
+  variant: string;
+  config: CommonConfig;
+  shape: ImageShape;
+}
+
+export function paradigmCases(opts: SuiteOptions, s: ParadigmBenchSettings): BenchCase[] {
+  const shape = { height: s.side, width: s.side, channels: 1 };
+  return filterVariants(Object.keys(PARADIGMS), opts.filter).map((variant) => ({
+    variant,
+    config: { ...referenceConfig(PARADIGMS[variant]), ...knownKeys(s.overrides, PARADIGMS[variant].defaults) } as CommonConfig,
+    shape,
+  }));
+}
+
+interface TrainPeerResult {
+  torch: string;
+  threads: number;
+  cases: { variant: string; batch: number; ms_per_step: number; examples_per_s: number; params: number; note?: string }[];
+}
+
+export const TRAIN_COLUMNS = [
+  'variant',
+  'backend',
+  'batch',
+  'examples_per_s',
+  'gflops',
+  'flops_per_step',
+  'peer_examples_per_s',
+  'peer_ratio',
+  'ms_per_step',
+  'ms_mean',
+  'ms_p50',
+  'ms_p99',
+  'rme_pct',
+  'iterations',
+  'params',
+  'peer_params',
+  'size',
+  'note',
+] as const;
+
+export async function trainSuite(opts: SuiteOptions = {}, settings: Partial<ParadigmBenchSettings> = {}): Promise<SuiteRow[]> {
+  const s = { ...TRAIN_DEFAULTS, ...settings };
+  const log = opts.log ?? (() => {});
+  const cases = paradigmCases(opts, s);
+  const host = hostInfo();
+  const set = imageSetFor(s.side);
+  const peers = new Map<number, ReturnType<typeof runPythonPeer<TrainPeerResult>>>();
+  const rows: SuiteRow[] = [];
+  for (const wanted of wantedBackends(opts)) {
+    const backend = await activateBackend(wanted, opts.threads);
+    let peer = s.peer ? peers.get(backend.threads) : { note: 'peer not run' };
+    if (!peer && cases.length > 0) {
+      log(`train: PyTorch peer with ${backend.threads} thread(s)...`);
+      const configs = Object.fromEntries(cases.map((c) => [c.variant, c.config]));
+      peer = runPythonPeer<TrainPeerResult>('train.py', [
+        '--threads',
+        String(Math.max(1, backend.threads)),
+        '--side',
+        String(s.side),
+        '--configs',
+        JSON.stringify(configs),
+      ]);
+      peers.set(backend.threads, peer);
+    }
+    for (const c of cases) {
+      const p = peer?.result?.cases.find((x) => x.variant === c.variant);
+      const row: SuiteRow = {
+        variant: c.variant,
+        backend: backend.name,
+        batch: c.config.batchSize,
+        examples_per_s: '',
+        gflops: '',
+        flops_per_step: '',
+        peer_examples_per_s: p && !p.note ? round(p.examples_per_s) : '',
+        peer_ratio: '',
+        ms_per_step: '',
+        ms_mean: '',
+        ms_p50: '',
+        ms_p99: '',
+        rme_pct: '',
+        iterations: '',
+        params: '',
+        peer_params: p?.params ?? '',
+        size: PARADIGMS[c.variant].referenceSize,
+        note: [backend.note, peer?.note, p?.note && `peer: ${p.note}`].filter(Boolean).join('; '),
+        ...host,
+        blas: backend.blas,
+        threads: backend.threads,
+        peer_torch: peer?.result?.torch ?? '',
+        peer_threads: peer?.result?.threads ?? '',
+      };
+      rows.push(row);
+      if (backend.note) continue;
+      log(`train: ${c.variant} on ${backend.name}...`);
+      const batches: tf.Tensor4D[] = [];
+      let model: ReturnType<(typeof PARADIGMS)[string]['create']> | undefined;
+      try {
+        model = PARADIGMS[c.variant].create(c.config, c.shape, 1);
+        const m = model;
+        const stream = new BatchStream(set, c.config.batchSize, 7);
+        for (let i = 0; i < 4; i++) batches.push(stream.next());
+        let k = 0;
+        const step = () => {
+          const stats = m.trainStep(batches[k++ % batches.length]);
+          if (!Number.isFinite(stats.loss)) throw new Error(`loss is ${stats.loss}`);
+        };
+        step(); // first call builds kernels and optimiser state
+        const flops = await countFlops(step);
+        const t0 = performance.now();
+        step();
+        const probeMs = performance.now() - t0;
+        const t = await timeIt(`train/${c.variant}/${backend.name}`, step, budgetFor(probeMs, s));
+        const ms = t.ms_p50;
+        const rate = (c.config.batchSize * 1000) / ms;
+        Object.assign(row, t, {
+          ms_per_step: round(ms),
+          examples_per_s: round(rate),
+          gflops: round(flops.total / ms / 1e6, 3),
+          flops_per_step: sig(flops.total),
+          params: m.variables().reduce((n, v) => n + v.size, 0),
+        });
+        if (p && !p.note) row.peer_ratio = round(rate / p.examples_per_s, 3);
+      } catch (err) {
+        row.note = [row.note, errorNote(err)].filter(Boolean).join('; ');
+      } finally {
+        tf.dispose(batches);
+        try {
+          model?.dispose();
+        } catch {
+          /* backend already broken */
+        }
+      }
+    }
+  }
+  return rows;
+}

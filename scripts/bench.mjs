@@ -17,7 +17,9 @@ const { values } = parseArgs({
   },
 });
 if (values.help) {
-  console.log(`usage: pnpm bench [--suite ${Object.keys(suites).join(',')}] [--backend NAME[,NAME]] [--filter TEXT] [--threads N] [--out DIR]`);
+  console.log(
+    `usage: pnpm bench [--suite ${Object.keys(suites).join(',')}] [--backend NAME[,NAME]] [--filter TEXT] [--threads N] [--out DIR]`,
+  );
   process.exit(0);
 }
 const threads = values.threads === undefined ? undefined : Number(values.threads);
@@ -25,13 +27,34 @@ if (threads !== undefined && !(Number.isInteger(threads) && threads > 0)) {
   console.error(`--threads: expected a positive integer, got '${values.threads}'`);
   process.exit(2);
 }
-const names = values.suite.split(',').map((s) => s.trim()).filter(Boolean);
+const names = values.suite
+  .split(',')
+  .map((s) => s.trim())
+  .filter(Boolean);
 const unknown = names.filter((n) => !suites[n]);
 if (unknown.length > 0) {
   console.error(`--suite: unknown suite ${unknown.join(', ')}; expected one of ${Object.keys(suites).join(', ')}`);
   process.exit(2);
 }
-const TABLE = ['case', 'variant', 'sampler', 'backend', 'blas', 'threads', 'network_evals', 'ms_per_step', 'examples_per_s', 'gflops', 'peer_examples_per_s', 'ms_per_sample', 'peer_ms_per_sample', 'peer_ratio', 'note'];
+const TABLE = [
+  'case',
+  'variant',
+  'sampler',
+  'backend',
+  'blas',
+  'threads',
+  'network_evals',
+  'ms_per_step',
+  'examples_per_s',
+  'gflops',
+  'peer_examples_per_s',
+  'ms_per_sample',
+  'peer_ms_per_sample',
+  'peer_ratio',
+  'leak_tensors_delta',
+  'leak_rss_delta_mb',
+  'note',
+];
 for (const name of names) {
   const rows = await suites[name]({ backend: values.backend, filter: values.filter, threads, log: (l) => console.error(l) });
   const columns = TABLE.filter((c) => rows.some((r) => c in r));

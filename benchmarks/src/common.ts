@@ -142,6 +142,67 @@ export function runPythonPeer<T>(script: string, args: string[], timeoutMs = 900
   }
 }
 
+export interface PeerOutput<C> {
+  torch: string;
+  threads: number;
+  cases: C[];
+}
+
+/**
+ * A suite's PyTorch peer: run once per thread count before the suite times
+ * curtain and once more after (`again`), keeping the faster figure of each
+ * case, so a host whose load changes during the run does not flatter curtain.
+ */
+export class PeerRunner<C extends { note?: string }> {
+  private readonly runs = new Map<number, PeerRun<PeerOutput<C>>[]>();
+
+  constructor(
+    private readonly enabled: boolean,
+    private readonly script: string,
+    private readonly args: (threads: number) => string[],
+    private readonly log: (line: string) => void,
+  ) {}
+
+  private runOnce(threads: number): void {
+    const runs = this.runs.get(threads) ?? [];
+    this.log(`${this.script}: PyTorch peer with ${threads} thread(s)${runs.length ? ' again' : ''}...`);
+    runs.push(runPythonPeer<PeerOutput<C>>(this.script, ['--threads', String(threads), ...this.args(threads)]));
+    this.runs.set(threads, runs);
+  }
+
+  /** The first run for this thread count (if the peer is enabled and has not run yet). */
+  before(threads: number): void {
+    if (this.enabled && !this.runs.has(threads)) this.runOnce(threads);
+  }
+
+  /** The second run, for every thread count seen. */
+  again(): void {
+    for (const threads of [...this.runs.keys()]) this.runOnce(threads);
+  }
+
+  /** The faster of the runs' figures for one case, or why there is none. */
+  best(
+    threads: number,
+    match: (c: C) => boolean,
+    faster: (a: C, b: C) => boolean,
+  ): { found?: C; note?: string; torch?: string; threads?: number } {
+    if (!this.enabled) return { note: 'peer not run' };
+    const runs = this.runs.get(threads) ?? [];
+    const found = runs
+      .map((r) => r.result?.cases.find(match))
+      .filter((c): c is C => c !== undefined && !c.note)
+      .reduce<C | undefined>((a, b) => (a === undefined || faster(b, a) ? b : a), undefined);
+    const output = runs.find((r) => r.result)?.result;
+    if (found) return { found, torch: output?.torch, threads: output?.threads };
+    const failed = runs.map((r) => r.result?.cases.find(match)?.note).find(Boolean);
+    return {
+      note: failed ? `peer: ${failed}` : (runs.find((r) => r.note)?.note ?? 'peer has no such case'),
+      torch: output?.torch,
+      threads: output?.threads,
+    };
+  }
+}
+
 /** The config a benchmark times: the entry's defaults with its reference size applied. */
 export function referenceConfig(entry: ParadigmEntry): CommonConfig {
   const size = entry.sizes[entry.referenceSize];

@@ -2,8 +2,8 @@
 // on every available backend, with GFLOP/s and the ratio to PyTorch on the same
 // host and thread count. Step time includes reading the loss back.
 import '@tensorflow/tfjs';
-import * as tf from '@tensorflow/tfjs-core';
 import { nativeAvailability, nativeInfo, registerNativeBackend } from '@curtain/backend-native';
+import * as tf from '@tensorflow/tfjs-core';
 import { Bench } from 'tinybench';
 import { engineCases } from './engine/cases.ts';
 import { runPeer } from './engine/peer.ts';
@@ -12,7 +12,12 @@ import type { SuiteOptions, SuiteRow } from './suite.ts';
 
 export const ENGINE_BACKENDS = ['cpu', 'wasm', 'native', 'native-bundled'] as const;
 
-interface BackendSetup { name: string; blas: string; threads: number; note?: string }
+interface BackendSetup {
+  name: string;
+  blas: string;
+  threads: number;
+  note?: string;
+}
 
 async function setUpBackend(name: string, threads: number): Promise<BackendSetup> {
   if (name === 'cpu') return { name, blas: 'none', threads: 1 };
@@ -28,7 +33,8 @@ async function setUpBackend(name: string, threads: number): Promise<BackendSetup
 
 /** Iteration budget: the stock cpu backend takes seconds (mlp) to ~20 s (conv-ae) per step. */
 function budget(backend: string, caseName: string) {
-  if (backend === 'cpu') return caseName === 'mlp' ? { iterations: 5, time: 0, warmupIterations: 1 } : { iterations: 2, time: 0, warmupIterations: 1 };
+  if (backend === 'cpu')
+    return caseName === 'mlp' ? { iterations: 5, time: 0, warmupIterations: 1 } : { iterations: 2, time: 0, warmupIterations: 1 };
   if (backend === 'wasm') return { iterations: 5, time: 0, warmupIterations: 2 };
   return { iterations: 30, time: 2000, warmupIterations: 5 };
 }
@@ -48,9 +54,20 @@ export async function engineSuite(opts: SuiteOptions = {}): Promise<SuiteRow[]> 
     const setup = await setUpBackend(backendName, threads);
     for (const c of cases) {
       const row: SuiteRow = {
-        case: c.name, backend: backendName, batch: c.batch, examples_per_s: '', ms_per_step: '', gflops: '',
-        peer_examples_per_s: '', peer_ratio: '', note: setup.note ?? '', ...host, blas: setup.blas,
-        threads: setup.threads, peer_threads: threads, peer_torch: peerBefore.result?.torch ?? '',
+        case: c.name,
+        backend: backendName,
+        batch: c.batch,
+        examples_per_s: '',
+        ms_per_step: '',
+        gflops: '',
+        peer_examples_per_s: '',
+        peer_ratio: '',
+        note: setup.note ?? '',
+        ...host,
+        blas: setup.blas,
+        threads: setup.threads,
+        peer_threads: threads,
+        peer_torch: peerBefore.result?.torch ?? '',
       };
       rows.push(row);
       if (setup.note) continue;
@@ -61,7 +78,9 @@ export async function engineSuite(opts: SuiteOptions = {}): Promise<SuiteRow[]> 
         const m = model;
         log(`engine: ${c.name} on ${backendName}...`);
         const bench = new Bench({ ...budget(backendName, c.name), warmup: true, throws: true });
-        bench.add(`${c.name}/${backendName}`, () => { m.step(); });
+        bench.add(`${c.name}/${backendName}`, () => {
+          m.step();
+        });
         const [task] = await bench.run();
         const res = task.result;
         if (res.state !== 'completed') throw res.state === 'errored' ? res.error : new Error(`task ${res.state}`);
@@ -69,10 +88,15 @@ export async function engineSuite(opts: SuiteOptions = {}): Promise<SuiteRow[]> 
         row.ms_per_step = round(ms);
         row.examples_per_s = round((c.batch * 1000) / ms);
         row.gflops = round(c.flopsPerStep / ms / 1e6);
+        if (backendName.startsWith('native')) Object.assign(row, leakCheck(m.step, leakSteps(), log, `${c.name}/${backendName}`));
       } catch (err) {
         row.note = `error: ${((err as Error).message ?? String(err)).split('\n')[0].slice(0, 200)}`;
       } finally {
-        try { model?.dispose(); } catch { /* backend already broken */ }
+        try {
+          model?.dispose();
+        } catch {
+          /* backend already broken */
+        }
       }
     }
   }
@@ -89,6 +113,33 @@ export async function engineSuite(opts: SuiteOptions = {}): Promise<SuiteRow[]> 
     }
   }
   return rows;
+}
+
+/** Steps of the leak check run after timing native backends (CURTAIN_LEAK_STEPS, default 1000; 0 skips). */
+function leakSteps(): number {
+  const n = Number.parseInt(process.env.CURTAIN_LEAK_STEPS ?? '1000', 10);
+  return Number.isFinite(n) && n > 0 ? n : 0;
+}
+
+/** Tensor count and RSS change between step 10% and the last of `steps` further training steps. */
+function leakCheck(step: () => number, steps: number, log: (l: string) => void, label: string): SuiteRow {
+  if (steps === 0) return {};
+  log(`engine: ${label} leak check over ${steps} steps...`);
+  const mark = Math.max(1, Math.floor(steps / 10));
+  let tensors = 0;
+  let rss = 0;
+  for (let i = 1; i <= steps; i++) {
+    step();
+    if (i === mark) {
+      tensors = tf.memory().numTensors;
+      rss = process.memoryUsage().rss;
+    }
+  }
+  return {
+    leak_steps: steps,
+    leak_tensors_delta: tf.memory().numTensors - tensors,
+    leak_rss_delta_mb: round((process.memoryUsage().rss - rss) / 2 ** 20, 1),
+  };
 }
 
 function round(x: number, digits = 2): number {

@@ -3,9 +3,11 @@
 // H*W; DDPM: T; DDIM: S): ms per sample from timing sample(n) with the images
 // read back, network evaluations (sampleCost), FLOPs per sample (the core FLOP
 // counter on sample(1)), beside PyTorch doing the same evaluations (peers/sample.py).
+// ms_per_sample is the median sample(n) call / n; peer_ratio = curtain ms /
+// PyTorch ms (above 1: curtain is slower); call_ms_* are per sample(n) call.
 import { countFlops } from '@curtain/core';
 import { PARADIGMS } from '@curtain/study';
-import { activateBackend, errorNote, round, runPythonPeer, sig, timeIt, wantedBackends } from './common.ts';
+import { activateBackend, errorNote, PeerRunner, round, sig, timeIt, wantedBackends } from './common.ts';
 import { hostInfo } from './host.ts';
 import type { SuiteOptions, SuiteRow } from './suite.ts';
 import { budgetFor, type ParadigmBenchSettings, paradigmCases, TRAIN_DEFAULTS } from './train.ts';
@@ -30,10 +32,13 @@ export function samplesPerCall(networkEvals: number, s: Pick<SampleBenchSettings
   return networkEvals === 1 ? s.nCheap : s.nCostly;
 }
 
-interface SamplePeerResult {
-  torch: string;
-  threads: number;
-  cases: { variant: string; sampler: string; n: number; network_evals: number; ms_per_sample: number; note?: string }[];
+interface SamplePeerCase {
+  variant: string;
+  sampler: string;
+  n: number;
+  network_evals: number;
+  ms_per_sample: number;
+  note?: string;
 }
 
 export const SAMPLE_COLUMNS = [
@@ -60,31 +65,18 @@ export async function sampleSuite(opts: SuiteOptions = {}, settings: Partial<Sam
   const log = opts.log ?? (() => {});
   const cases = paradigmCases(opts, s);
   const host = hostInfo();
-  const peers = new Map<number, ReturnType<typeof runPythonPeer<SamplePeerResult>>>();
+  const configs = Object.fromEntries(cases.map((c) => [c.variant, c.config]));
+  const samplers = Object.fromEntries(cases.map((c) => [c.variant, PARADIGMS[c.variant].samplers]));
+  const peerArgs = () => [
+    ...['--side', String(s.side), '--n-cheap', String(s.nCheap), '--n-costly', String(s.nCostly)],
+    ...['--configs', JSON.stringify(configs), '--samplers', JSON.stringify(samplers)],
+  ];
+  const peer = new PeerRunner<SamplePeerCase>(s.peer && cases.length > 0, 'sample.py', peerArgs, log);
   const rows: SuiteRow[] = [];
   for (const wanted of wantedBackends(opts)) {
     const backend = await activateBackend(wanted, opts.threads);
-    let peer = s.peer ? peers.get(backend.threads) : { note: 'peer not run' };
-    if (!peer && cases.length > 0) {
-      log(`sample: PyTorch peer with ${backend.threads} thread(s)...`);
-      const configs = Object.fromEntries(cases.map((c) => [c.variant, c.config]));
-      const samplers = Object.fromEntries(cases.map((c) => [c.variant, PARADIGMS[c.variant].samplers]));
-      peer = runPythonPeer<SamplePeerResult>('sample.py', [
-        '--threads',
-        String(Math.max(1, backend.threads)),
-        '--side',
-        String(s.side),
-        '--n-cheap',
-        String(s.nCheap),
-        '--n-costly',
-        String(s.nCostly),
-        '--configs',
-        JSON.stringify(configs),
-        '--samplers',
-        JSON.stringify(samplers),
-      ]);
-      peers.set(backend.threads, peer);
-    }
+    const peerThreads = Math.max(1, backend.threads);
+    peer.before(peerThreads);
     for (const c of cases) {
       const entry = PARADIGMS[c.variant];
       let model: ReturnType<typeof entry.create> | undefined;
@@ -103,7 +95,6 @@ export async function sampleSuite(opts: SuiteOptions = {}, settings: Partial<Sam
         continue;
       }
       for (const sampler of entry.samplers) {
-        const p = peer?.result?.cases.find((x) => x.variant === c.variant && x.sampler === sampler.label);
         const row: SuiteRow = {
           variant: c.variant,
           sampler: sampler.label,
@@ -111,7 +102,7 @@ export async function sampleSuite(opts: SuiteOptions = {}, settings: Partial<Sam
           network_evals: '',
           ms_per_sample: '',
           flops_per_sample: '',
-          peer_ms_per_sample: p && !p.note ? round(p.ms_per_sample, 3) : '',
+          peer_ms_per_sample: '',
           peer_ratio: '',
           n: '',
           call_ms_mean: '',
@@ -120,12 +111,12 @@ export async function sampleSuite(opts: SuiteOptions = {}, settings: Partial<Sam
           rme_pct: '',
           iterations: '',
           size: entry.referenceSize,
-          note: [backend.note, peer?.note, p?.note && `peer: ${p.note}`].filter(Boolean).join('; '),
+          note: backend.note ?? '',
           ...host,
           blas: backend.blas,
           threads: backend.threads,
-          peer_torch: peer?.result?.torch ?? '',
-          peer_threads: peer?.result?.threads ?? '',
+          peer_torch: '',
+          peer_threads: peerThreads,
         };
         rows.push(row);
         if (!model) continue;
@@ -160,11 +151,6 @@ export async function sampleSuite(opts: SuiteOptions = {}, settings: Partial<Sam
             rme_pct: t.rme_pct,
             iterations: t.iterations,
           });
-          if (p && !p.note) {
-            if (p.n !== n || p.network_evals !== evals)
-              row.note = [row.note, `peer ran n=${p.n}, ${p.network_evals} evals`].filter(Boolean).join('; ');
-            row.peer_ratio = round(perSample / p.ms_per_sample, 3);
-          }
         } catch (err) {
           row.note = [row.note, errorNote(err)].filter(Boolean).join('; ');
         }
@@ -174,6 +160,24 @@ export async function sampleSuite(opts: SuiteOptions = {}, settings: Partial<Sam
       } catch {
         /* backend already broken */
       }
+    }
+  }
+  peer.again();
+  for (const row of rows) {
+    const p = peer.best(
+      Number(row.peer_threads),
+      (x) => x.variant === row.variant && x.sampler === row.sampler,
+      (a, b) => a.ms_per_sample < b.ms_per_sample,
+    );
+    Object.assign(row, { peer_torch: p.torch ?? '', peer_threads: p.threads ?? row.peer_threads });
+    if (!p.found) {
+      row.note = [row.note, p.note].filter(Boolean).join('; ');
+      continue;
+    }
+    row.peer_ms_per_sample = round(p.found.ms_per_sample, 3);
+    if (typeof row.ms_per_sample === 'number') row.peer_ratio = round(row.ms_per_sample / p.found.ms_per_sample, 3);
+    if (p.found.n !== row.n || p.found.network_evals !== row.network_evals) {
+      row.note = [row.note, `peer ran n=${p.found.n} with ${p.found.network_evals} evaluations`].filter(Boolean).join('; ');
     }
   }
   return rows;

@@ -2,6 +2,9 @@
 // loss read back) of every registry variant at its reference size on 28x28x1
 // digits, as examples/s and GFLOP/s (FLOPs/step from the core FLOP counter),
 // beside the same architecture, batch and loss in PyTorch (peers/train.py).
+// Rates are from the median step; peer_ratio = curtain examples/s / PyTorch
+// examples/s (below 1: curtain is slower); params vs peer_params checks that
+// both built the same layers.
 import { type CommonConfig, countFlops, type ImageShape, type JsonValue, tf } from '@curtain/core';
 import { BatchStream, type ImageSet, loadDataset, loadSynthetic } from '@curtain/data';
 import { PARADIGMS } from '@curtain/study';
@@ -9,9 +12,9 @@ import {
   activateBackend,
   errorNote,
   filterVariants,
+  PeerRunner,
   referenceConfig,
   round,
-  runPythonPeer,
   sig,
   type TimingBudget,
   timeIt,
@@ -75,10 +78,13 @@ export function paradigmCases(opts: SuiteOptions, s: ParadigmBenchSettings): Ben
   }));
 }
 
-interface TrainPeerResult {
-  torch: string;
-  threads: number;
-  cases: { variant: string; batch: number; ms_per_step: number; examples_per_s: number; params: number; note?: string }[];
+interface TrainPeerCase {
+  variant: string;
+  batch: number;
+  ms_per_step: number;
+  examples_per_s: number;
+  params: number;
+  note?: string;
 }
 
 export const TRAIN_COLUMNS = [
@@ -108,26 +114,19 @@ export async function trainSuite(opts: SuiteOptions = {}, settings: Partial<Para
   const cases = paradigmCases(opts, s);
   const host = hostInfo();
   const set = imageSetFor(s.side);
-  const peers = new Map<number, ReturnType<typeof runPythonPeer<TrainPeerResult>>>();
+  const configs = Object.fromEntries(cases.map((c) => [c.variant, c.config]));
+  const peer = new PeerRunner<TrainPeerCase>(
+    s.peer && cases.length > 0,
+    'train.py',
+    () => ['--side', String(s.side), '--configs', JSON.stringify(configs)],
+    log,
+  );
   const rows: SuiteRow[] = [];
   for (const wanted of wantedBackends(opts)) {
     const backend = await activateBackend(wanted, opts.threads);
-    let peer = s.peer ? peers.get(backend.threads) : { note: 'peer not run' };
-    if (!peer && cases.length > 0) {
-      log(`train: PyTorch peer with ${backend.threads} thread(s)...`);
-      const configs = Object.fromEntries(cases.map((c) => [c.variant, c.config]));
-      peer = runPythonPeer<TrainPeerResult>('train.py', [
-        '--threads',
-        String(Math.max(1, backend.threads)),
-        '--side',
-        String(s.side),
-        '--configs',
-        JSON.stringify(configs),
-      ]);
-      peers.set(backend.threads, peer);
-    }
+    const peerThreads = Math.max(1, backend.threads);
+    peer.before(peerThreads);
     for (const c of cases) {
-      const p = peer?.result?.cases.find((x) => x.variant === c.variant);
       const row: SuiteRow = {
         variant: c.variant,
         backend: backend.name,
@@ -135,7 +134,7 @@ export async function trainSuite(opts: SuiteOptions = {}, settings: Partial<Para
         examples_per_s: '',
         gflops: '',
         flops_per_step: '',
-        peer_examples_per_s: p && !p.note ? round(p.examples_per_s) : '',
+        peer_examples_per_s: '',
         peer_ratio: '',
         ms_per_step: '',
         ms_mean: '',
@@ -144,14 +143,14 @@ export async function trainSuite(opts: SuiteOptions = {}, settings: Partial<Para
         rme_pct: '',
         iterations: '',
         params: '',
-        peer_params: p?.params ?? '',
+        peer_params: '',
         size: PARADIGMS[c.variant].referenceSize,
-        note: [backend.note, peer?.note, p?.note && `peer: ${p.note}`].filter(Boolean).join('; '),
+        note: backend.note ?? '',
         ...host,
         blas: backend.blas,
         threads: backend.threads,
-        peer_torch: peer?.result?.torch ?? '',
-        peer_threads: peer?.result?.threads ?? '',
+        peer_torch: '',
+        peer_threads: peerThreads,
       };
       rows.push(row);
       if (backend.note) continue;
@@ -183,7 +182,6 @@ export async function trainSuite(opts: SuiteOptions = {}, settings: Partial<Para
           flops_per_step: sig(flops.total),
           params: m.variables().reduce((n, v) => n + v.size, 0),
         });
-        if (p && !p.note) row.peer_ratio = round(rate / p.examples_per_s, 3);
       } catch (err) {
         row.note = [row.note, errorNote(err)].filter(Boolean).join('; ');
       } finally {
@@ -195,6 +193,19 @@ export async function trainSuite(opts: SuiteOptions = {}, settings: Partial<Para
         }
       }
     }
+  }
+  peer.again();
+  for (const row of rows) {
+    const p = peer.best(
+      Number(row.peer_threads),
+      (x) => x.variant === row.variant,
+      (a, b) => a.examples_per_s > b.examples_per_s,
+    );
+    Object.assign(row, { peer_torch: p.torch ?? '', peer_threads: p.threads ?? row.peer_threads });
+    if (p.found) {
+      Object.assign(row, { peer_examples_per_s: round(p.found.examples_per_s), peer_params: p.found.params });
+      if (typeof row.examples_per_s === 'number') row.peer_ratio = round(row.examples_per_s / p.found.examples_per_s, 3);
+    } else row.note = [row.note, p.note].filter(Boolean).join('; ');
   }
   return rows;
 }

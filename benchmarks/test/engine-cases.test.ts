@@ -1,8 +1,8 @@
 // The engine reference cases: FLOP counts from shapes, and one short run on the
 // native backend (no timing assertions).
 import '@tensorflow/tfjs';
-import * as tf from '@tensorflow/tfjs-core';
 import { nativeAvailability, registerNativeBackend } from '@curtain/backend-native';
+import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import { convAeCase, mlpCase } from '../src/engine/cases.ts';
 

@@ -12,8 +12,11 @@ export interface PeerResult {
 
 const script = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'peers', 'engine.py');
 
-export function runPeer(threads: number, filter = '', python = process.env.CURTAIN_PYTHON ?? '/usr/bin/python3'):
-  { result?: PeerResult; note?: string } {
+export function runPeer(
+  threads: number,
+  filter = '',
+  python = process.env.CURTAIN_PYTHON ?? '/usr/bin/python3',
+): { result?: PeerResult; note?: string } {
   if (!existsSync(python)) return { note: `peer skipped: ${python} not found` };
   if (spawnSync(python, ['-c', 'import torch'], { stdio: 'ignore' }).status !== 0) return { note: 'peer skipped: torch not importable' };
   const r = spawnSync(python, [script, '--threads', String(threads), '--filter', filter], { encoding: 'utf8', timeout: 600_000 });

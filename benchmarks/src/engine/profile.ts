@@ -2,18 +2,24 @@
 // [backend=native] [case filter] [steps=3]` prints the top kernels by wall time
 // (tf.profile, averaged over steps) for each engine case.
 import '@tensorflow/tfjs';
-import * as tf from '@tensorflow/tfjs-core';
 import { nativeAvailability, registerNativeBackend } from '@curtain/backend-native';
+import * as tf from '@tensorflow/tfjs-core';
 import { engineCases } from './cases.ts';
 
-export interface KernelShare { kernel: string; ms: number; calls: number }
+export interface KernelShare {
+  kernel: string;
+  ms: number;
+  calls: number;
+}
 
 export async function profileStep(step: () => unknown, steps = 3): Promise<{ stepMs: number; kernels: KernelShare[] }> {
   const agg = new Map<string, KernelShare>();
   let total = 0;
   for (let i = 0; i < steps; i++) {
     const t0 = performance.now();
-    const info = await tf.profile(() => { step(); });
+    const info = await tf.profile(() => {
+      step();
+    });
     total += performance.now() - t0;
     for (const k of info.kernels) {
       const a = agg.get(k.name) ?? { kernel: k.name, ms: 0, calls: 0 };
@@ -36,7 +42,10 @@ async function main(): Promise<void> {
     const model = c.build();
     model.step();
     const { stepMs, kernels } = await profileStep(() => model.step(), Number(stepsArg));
-    const top = kernels.slice(0, 12).map((k) => `${k.kernel} ${k.ms.toFixed(1)} (${Math.round(k.calls)})`).join(', ');
+    const top = kernels
+      .slice(0, 12)
+      .map((k) => `${k.kernel} ${k.ms.toFixed(1)} (${Math.round(k.calls)})`)
+      .join(', ');
     console.log(`${c.name} on ${backend}: ${stepMs.toFixed(1)} ms/step profiled; ${top}`);
     model.dispose();
   }

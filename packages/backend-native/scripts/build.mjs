@@ -3,7 +3,7 @@
 // addon as unavailable with the reason.
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -30,7 +30,13 @@ try {
 }
 // Skip the rebuild when sources, compiler flags and Node are unchanged: every
 // `pnpm install` in the workspace runs this script, possibly while tests use the addon.
-const sources = ['binding.gyp', 'scripts/detect-openblas.cjs', ...readdirSync(join(root, 'csrc')).sort().map((f) => `csrc/${f}`)];
+const sources = [
+  'binding.gyp',
+  'scripts/detect-openblas.cjs',
+  ...readdirSync(join(root, 'csrc'))
+    .sort()
+    .map((f) => `csrc/${f}`),
+];
 const hash = createHash('sha256');
 for (const f of sources) hash.update(f).update(readFileSync(join(root, f)));
 hash.update(process.version).update(process.env.CURTAIN_NO_OPENBLAS ?? '');
@@ -45,11 +51,24 @@ if (process.env.CURTAIN_FORCE_BUILD !== '1' && existsSync(addon) && existsSync(s
 const lock = join(root, '.build-lock');
 const deadline = Date.now() + 180_000;
 for (;;) {
-  try { mkdirSync(lock); break; } catch {
+  try {
+    mkdirSync(lock);
+    break;
+  } catch {
     let age = 0;
-    try { age = Date.now() - statSync(lock).mtimeMs; } catch { continue; }
-    if (age > 300_000) { rmSync(lock, { recursive: true, force: true }); continue; }
-    if (Date.now() > deadline) { say('another native build is still running; skipping'); process.exit(0); }
+    try {
+      age = Date.now() - statSync(lock).mtimeMs;
+    } catch {
+      continue;
+    }
+    if (age > 300_000) {
+      rmSync(lock, { recursive: true, force: true });
+      continue;
+    }
+    if (Date.now() > deadline) {
+      say('another native build is still running; skipping');
+      process.exit(0);
+    }
     await new Promise((r) => setTimeout(r, 1000));
   }
 }
@@ -68,8 +87,15 @@ const gypRun = (cmd, extra = []) =>
 let r = gypRun('configure');
 if (r.status === 0) r = gypRun('build', ['-j', 'max']);
 if (r.status !== 0) {
-  const tail = `${r.stderr ?? ''}`.trim().split('\n').filter((l) => /error/i.test(l)).slice(0, 1).join(' ');
-  say(`native build failed (${tail || `node-gyp exit ${r.status}`}); the native backend will be unavailable (CURTAIN_BUILD_VERBOSE=1 for details)`);
+  const tail = `${r.stderr ?? ''}`
+    .trim()
+    .split('\n')
+    .filter((l) => /error/i.test(l))
+    .slice(0, 1)
+    .join(' ');
+  say(
+    `native build failed (${tail || `node-gyp exit ${r.status}`}); the native backend will be unavailable (CURTAIN_BUILD_VERBOSE=1 for details)`,
+  );
   process.exit(0);
 }
 writeFileSync(stampFile, stamp);

@@ -6,19 +6,58 @@ import { fileURLToPath } from 'node:url';
 
 /** Functions exported by csrc/addon.cc. All arrays are float32; outputs are preallocated. */
 export interface NativeAddon {
-  gemm(useBlas: boolean, threads: number, transA: boolean, transB: boolean, m: number, n: number, k: number,
-    a: Float32Array, aBatchStride: number, b: Float32Array, bBatchStride: number, c: Float32Array, batch: number): void;
-  conv2d(kind: 0 | 1 | 2, useBlas: boolean, threads: number, shape: number[], in0: Float32Array, in1: Float32Array,
-    out: Float32Array): void;
-  binary(op: number, a: Float32Array, aShape: number[], b: Float32Array, bShape: number[], out: Float32Array,
-    outShape: number[], threads: number): void;
+  gemm(
+    useBlas: boolean,
+    threads: number,
+    transA: boolean,
+    transB: boolean,
+    m: number,
+    n: number,
+    k: number,
+    a: Float32Array,
+    aBatchStride: number,
+    b: Float32Array,
+    bBatchStride: number,
+    c: Float32Array,
+    batch: number,
+  ): void;
+  conv2d(
+    kind: 0 | 1 | 2,
+    useBlas: boolean,
+    threads: number,
+    shape: number[],
+    in0: Float32Array,
+    in1: Float32Array,
+    out: Float32Array,
+  ): void;
+  binary(
+    op: number,
+    a: Float32Array,
+    aShape: number[],
+    b: Float32Array,
+    bShape: number[],
+    out: Float32Array,
+    outShape: number[],
+    threads: number,
+  ): void;
   unary(op: number, x: Float32Array, out: Float32Array, alpha: number, threads: number): void;
-  biasAct(y: Float32Array, bias: Float32Array | null, rows: number, cols: number, act: number, alpha: number,
-    threads: number): void;
+  biasAct(y: Float32Array, bias: Float32Array | null, rows: number, cols: number, act: number, alpha: number, threads: number): void;
   reduce(op: number, x: Float32Array, outer: number, r: number, inner: number, out: Float32Array, threads: number): void;
-  adam(variable: Float32Array, grad: Float32Array, m: Float32Array, v: Float32Array, outVar: Float32Array,
-    outM: Float32Array, outV: Float32Array, lr: number, beta1: number, beta2: number, epsilon: number, step: number,
-    threads: number): void;
+  adam(
+    variable: Float32Array,
+    grad: Float32Array,
+    m: Float32Array,
+    v: Float32Array,
+    outVar: Float32Array,
+    outM: Float32Array,
+    outV: Float32Array,
+    lr: number,
+    beta1: number,
+    beta2: number,
+    epsilon: number,
+    step: number,
+    threads: number,
+  ): void;
   /** Uninitialised 64-byte-aligned float32 storage, freed when collected. */
   alloc(n: number): Float32Array;
   readonly haveOpenblas: boolean;
@@ -33,7 +72,9 @@ export const addonPath = join(packageRoot, 'build', 'Release', 'curtain_native.n
 /** Loads the addon; Node's require cache makes repeated calls cheap. */
 export function loadAddon(): AddonLoad {
   if (!existsSync(addonPath)) {
-    return { reason: `addon not built (${addonPath} missing; run \`pnpm install\` or \`node scripts/build.mjs\` in packages/backend-native with a C++ toolchain)` };
+    return {
+      reason: `addon not built (${addonPath} missing; run \`pnpm install\` or \`node scripts/build.mjs\` in packages/backend-native with a C++ toolchain)`,
+    };
   }
   // OpenMP and OpenBLAS read these once, when the addon's libraries load. Idle
   // threads should sleep rather than spin: the host's cores are shared (tfjs's

@@ -8,7 +8,7 @@
 // out the backing array itself) or bound to a second tensor by a kernel that
 // reuses its input's array is marked escaped and left to the GC.
 
-const MIN_POOLED = 1024;               // floats; smaller buffers are cheap to allocate
+const MIN_POOLED = 1024; // floats; smaller buffers are cheap to allocate
 const MAX_POOLED_BYTES = 256 * 2 ** 20; // cap on idle memory held for reuse
 
 export class BufferPool {
@@ -36,7 +36,8 @@ export class BufferPool {
   /** Called when values become a tensor's storage. */
   bind(values: unknown): void {
     if (!(values instanceof Float32Array) || !this.owned.has(values)) return;
-    if (this.bound.has(values)) this.escaped.add(values); // a second tensor shares the array
+    if (this.bound.has(values))
+      this.escaped.add(values); // a second tensor shares the array
     else this.bound.add(values);
   }
 
@@ -52,7 +53,10 @@ export class BufferPool {
     const bytes = values.length * 4;
     if (this.idleBytes + bytes > MAX_POOLED_BYTES) return;
     let list = this.free.get(values.length);
-    if (!list) this.free.set(values.length, (list = []));
+    if (!list) {
+      list = [];
+      this.free.set(values.length, list);
+    }
     list.push(values);
     this.idleBytes += bytes;
   }

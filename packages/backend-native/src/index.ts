@@ -1,7 +1,8 @@
 // @curtain/backend-native: an N-API addon registered as the tfjs backend 'native'.
-export { nativeAvailability, nativeInfo, registerNativeBackend } from './register.ts';
-export type { NativeRegistration } from './register.ts';
-export type { GemmChoice, NativeOptions } from './config.ts';
-export { CURTAIN_ADAM } from './kernels/adam.ts';
-export type { CurtainAdamAttrs } from './kernels/adam.ts';
+
 export { NativeBackend } from './backend.ts';
+export type { GemmChoice, NativeOptions } from './config.ts';
+export type { CurtainAdamAttrs } from './kernels/adam.ts';
+export { CURTAIN_ADAM } from './kernels/adam.ts';
+export type { NativeRegistration } from './register.ts';
+export { nativeAvailability, nativeInfo, registerNativeBackend } from './register.ts';

@@ -3,7 +3,7 @@ import '@tensorflow/tfjs-backend-cpu';
 import * as tf from '@tensorflow/tfjs-core';
 import { loadAddon } from './addon.ts';
 import { NativeBackend } from './backend.ts';
-import { type NativeConfig, type NativeOptions, defaultThreads, resolveConfig } from './config.ts';
+import { defaultThreads, type NativeConfig, type NativeOptions, resolveConfig } from './config.ts';
 import { CURTAIN_ADAM, curtainAdam } from './kernels/adam.ts';
 import { nativeOverrides } from './kernels/index.ts';
 import { movementKernelConfigs } from './kernels/movement.ts';
@@ -41,9 +41,11 @@ function registerKernels(name: string): void {
       tf.registerKernel(moved);
       continue;
     }
-    tf.registerKernel(impl
-      ? { kernelName: cfg.kernelName, backendName: name, kernelFunc: withFallback(impl, cfg.kernelFunc, cfg.kernelName) }
-      : { ...cfg, backendName: name });
+    tf.registerKernel(
+      impl
+        ? { kernelName: cfg.kernelName, backendName: name, kernelFunc: withFallback(impl, cfg.kernelFunc, cfg.kernelName) }
+        : { ...cfg, backendName: name },
+    );
   }
   if (!tf.getKernel(CURTAIN_ADAM, name)) {
     tf.registerKernel({ kernelName: CURTAIN_ADAM, backendName: name, kernelFunc: withFallback(curtainAdam, undefined, CURTAIN_ADAM) });

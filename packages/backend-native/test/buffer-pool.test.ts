@@ -27,7 +27,8 @@ describe.each(backends)('%s buffer reuse', (backend) => {
       const next = tf.tidy(() => tf.add(acc, tf.mul(tf.sub(xs[step % 3], xs[(step + 1) % 3]), 0.5)));
       acc.dispose();
       acc = next;
-      const a = xs[step % 3].dataSync(), b = xs[(step + 1) % 3].dataSync();
+      const a = xs[step % 3].dataSync(),
+        b = xs[(step + 1) % 3].dataSync();
       for (let i = 0; i < 6400; i++) want[i] += Math.fround((a[i] - b[i]) * 0.5);
     }
     const got = acc.dataSync();

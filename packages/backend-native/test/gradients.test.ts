@@ -7,16 +7,20 @@ const backends = nativeBackends();
 
 // A small conv -> dense -> conv-transpose net with every overridden op on the path.
 function loss(x: tf.Tensor, k1: tf.Tensor, b1: tf.Tensor, w: tf.Tensor, k2: tf.Tensor, c: tf.Tensor): tf.Scalar {
-  const h = tf.relu(tf.add(tf.conv2d(x as tf.Tensor4D, k1 as tf.Tensor4D, 2, 'same'), b1));            // [2,4,4,3]
-  const z = tf.sigmoid(tf.matMul(tf.reshape(h, [2, 48]), w));                                           // [2,48]
+  const h = tf.relu(tf.add(tf.conv2d(x as tf.Tensor4D, k1 as tf.Tensor4D, 2, 'same'), b1)); // [2,4,4,3]
+  const z = tf.sigmoid(tf.matMul(tf.reshape(h, [2, 48]), w)); // [2,48]
   const y = tf.conv2dTranspose(tf.reshape(z, [2, 4, 4, 3]) as tf.Tensor4D, k2 as tf.Tensor4D, [2, 7, 7, 2], 2, 'same'); // [2,7,7,2]
   const e = tf.sub(tf.tanh(y), tf.mul(c, tf.scalar(0.5)));
   return tf.add(tf.mean(tf.square(e)), tf.mul(tf.sum(tf.maximum(h, 0.1)), 1e-3)) as tf.Scalar;
 }
 
 const inputs: Input[] = [
-  input([2, 7, 7, 2], 1), input([3, 3, 2, 3], 2), input([3], 3), input([48, 48], 4, -0.3, 0.3),
-  input([3, 3, 2, 3], 5), input([2, 7, 7, 2], 6),
+  input([2, 7, 7, 2], 1),
+  input([3, 3, 2, 3], 2),
+  input([3], 3),
+  input([48, 48], 4, -0.3, 0.3),
+  input([3, 3, 2, 3], 5),
+  input([2, 7, 7, 2], 6),
 ];
 
 function gradsOn(backend: string, ins: Input[]): Float32Array[] {
@@ -40,7 +44,7 @@ describe.each(backends)('%s gradients', (backend) => {
   it('match the cpu backend for every input', () => {
     const got = gradsOn(backend, inputs);
     const want = gradsOn('cpu', inputs);
-    got.forEach((g, i) => expect(relErr(g, want[i]), `input ${i}`).toBeLessThan(1e-4));
+    for (const [i, g] of got.entries()) expect(relErr(g, want[i]), `input ${i}`).toBeLessThan(1e-4);
   });
 
   it('match central differences', () => {
@@ -50,12 +54,13 @@ describe.each(backends)('%s gradients', (backend) => {
       const n = inputs[which].values.length;
       const scale = Math.max(...Array.from(got[which], Math.abs), 1e-3);
       for (const idx of [0, Math.floor(n / 2), n - 1]) {
-        const bump = (d: number): Input[] => inputs.map((inp, j) => {
-          if (j !== which) return inp;
-          const v = inp.values.slice();
-          v[idx] += d;
-          return { shape: inp.shape, values: v };
-        });
+        const bump = (d: number): Input[] =>
+          inputs.map((inp, j) => {
+            if (j !== which) return inp;
+            const v = inp.values.slice();
+            v[idx] += d;
+            return { shape: inp.shape, values: v };
+          });
         const fd = (lossOn(backend, bump(eps)) - lossOn(backend, bump(-eps))) / (2 * eps);
         expect(Math.abs(fd - got[which][idx]) / scale, `input ${which} index ${idx}`).toBeLessThan(2e-2);
       }

@@ -32,11 +32,21 @@ export function rand(n: number, seed: number, lo = -1, hi = 1): Float32Array {
 
 export type Input = { shape: number[]; values: Float32Array };
 export const input = (shape: number[], seed: number, lo = -1, hi = 1): Input => ({
-  shape, values: rand(shape.reduce((a, b) => a * b, 1), seed, lo, hi),
+  shape,
+  values: rand(
+    shape.reduce((a, b) => a * b, 1),
+    seed,
+    lo,
+    hi,
+  ),
 });
 
 /** Runs fn on `backend` with fresh tensors built from `inputs`; returns every output's values. */
-export function runOn(backend: string, inputs: Input[], fn: (...t: tf.Tensor[]) => tf.Tensor | tf.Tensor[]): { shape: number[]; values: Float32Array }[] {
+export function runOn(
+  backend: string,
+  inputs: Input[],
+  fn: (...t: tf.Tensor[]) => tf.Tensor | tf.Tensor[],
+): { shape: number[]; values: Float32Array }[] {
   tf.setBackend(backend);
   return tf.tidy(() => {
     const ts = inputs.map((i) => tf.tensor(i.values, i.shape, 'float32'));
@@ -48,7 +58,8 @@ export function runOn(backend: string, inputs: Input[], fn: (...t: tf.Tensor[]) 
 /** Largest |a-b| relative to the largest |b| (norm-wise relative error). */
 export function relErr(a: ArrayLike<number>, b: ArrayLike<number>): number {
   if (a.length !== b.length) return Number.POSITIVE_INFINITY;
-  let diff = 0, scale = 0;
+  let diff = 0,
+    scale = 0;
   for (let i = 0; i < a.length; i++) {
     const d = Math.abs(a[i] - b[i]);
     diff = Number.isNaN(d) ? Number.POSITIVE_INFINITY : Math.max(diff, d);

@@ -44,8 +44,17 @@ describe.each(backends)('%s kernels match cpu', (backend) => {
       ] as [number[], number[], number[], boolean, boolean][]) {
         const inputs = [input(sa, seed++), input(sb, seed++), input(sbias, seed++), input([9], seed++)];
         const err = compareWithCpu(backend, inputs, (a, b, bias, alpha) =>
-          tf.fused.matMul({ a, b, bias, activation, transposeA: ta, transposeB: tb, leakyreluAlpha: 0.3,
-            preluActivationWeights: activation === 'prelu' ? alpha : undefined }));
+          tf.fused.matMul({
+            a,
+            b,
+            bias,
+            activation,
+            transposeA: ta,
+            transposeB: tb,
+            leakyreluAlpha: 0.3,
+            preluActivationWeights: activation === 'prelu' ? alpha : undefined,
+          }),
+        );
         expect(err, `${activation} ${sa} ${sb} ${sbias}`).toBeLessThan(TOL);
       }
     }
@@ -66,7 +75,8 @@ describe.each(backends)('%s kernels match cpu', (backend) => {
     let seed = 200;
     for (const c of convCases) {
       const err = compareWithCpu(backend, [input(c.x, seed++), input(c.f, seed++)], (x, f) =>
-        tf.conv2d(x as tf.Tensor4D, f as tf.Tensor4D, c.s, c.pad, 'NHWC', c.d ?? 1));
+        tf.conv2d(x as tf.Tensor4D, f as tf.Tensor4D, c.s, c.pad, 'NHWC', c.d ?? 1),
+      );
       expect(err, JSON.stringify(c)).toBeLessThan(TOL);
     }
   });
@@ -76,7 +86,16 @@ describe.each(backends)('%s kernels match cpu', (backend) => {
     for (const c of convCases.slice(0, 4)) {
       for (const activation of ['relu', 'linear', 'leakyrelu'] as const) {
         const err = compareWithCpu(backend, [input(c.x, seed++), input(c.f, seed++), input([c.f[3]], seed++)], (x, f, b) =>
-          tf.fused.conv2d({ x: x as tf.Tensor4D, filter: f as tf.Tensor4D, strides: c.s, pad: c.pad, bias: b, activation, leakyreluAlpha: 0.1 }));
+          tf.fused.conv2d({
+            x: x as tf.Tensor4D,
+            filter: f as tf.Tensor4D,
+            strides: c.s,
+            pad: c.pad,
+            bias: b,
+            activation,
+            leakyreluAlpha: 0.1,
+          }),
+        );
         expect(err, JSON.stringify(c)).toBeLessThan(TOL);
       }
     }
@@ -86,31 +105,85 @@ describe.each(backends)('%s kernels match cpu', (backend) => {
     let seed = 400;
     for (const c of convCases) {
       if (c.d) continue;
-      const info = tf.backend_util.computeConv2DInfo(c.x as [number, number, number, number],
-        c.f as [number, number, number, number], c.s, 1, c.pad);
+      const info = tf.backend_util.computeConv2DInfo(
+        c.x as [number, number, number, number],
+        c.f as [number, number, number, number],
+        c.s,
+        1,
+        c.pad,
+      );
       const dyShape = info.outShape as number[];
-      const errIn = compareWithCpu(backend, [input(dyShape, seed++), input(c.f, seed++)], (dy, f) =>
-        tf.engine().runKernel('Conv2DBackpropInput', { dy, filter: f },
-          { inputShape: c.x, strides: c.s, pad: c.pad, dataFormat: 'NHWC' }) as tf.Tensor);
+      const errIn = compareWithCpu(
+        backend,
+        [input(dyShape, seed++), input(c.f, seed++)],
+        (dy, f) =>
+          tf
+            .engine()
+            .runKernel(
+              'Conv2DBackpropInput',
+              { dy, filter: f },
+              { inputShape: c.x, strides: c.s, pad: c.pad, dataFormat: 'NHWC' },
+            ) as tf.Tensor,
+      );
       expect(errIn, `input ${JSON.stringify(c)}`).toBeLessThan(TOL);
-      const errF = compareWithCpu(backend, [input(c.x, seed++), input(dyShape, seed++)], (x, dy) =>
-        tf.engine().runKernel('Conv2DBackpropFilter', { x, dy },
-          { filterShape: c.f, strides: c.s, pad: c.pad, dataFormat: 'NHWC' }) as tf.Tensor);
+      const errF = compareWithCpu(
+        backend,
+        [input(c.x, seed++), input(dyShape, seed++)],
+        (x, dy) =>
+          tf
+            .engine()
+            .runKernel('Conv2DBackpropFilter', { x, dy }, { filterShape: c.f, strides: c.s, pad: c.pad, dataFormat: 'NHWC' }) as tf.Tensor,
+      );
       expect(errF, `filter ${JSON.stringify(c)}`).toBeLessThan(TOL);
     }
     const errT = compareWithCpu(backend, [input([2, 7, 7, 6], seed++), input([3, 3, 4, 6], seed++)], (x, f) =>
-      tf.conv2dTranspose(x as tf.Tensor4D, f as tf.Tensor4D, [2, 14, 14, 4], 2, 'same'));
+      tf.conv2dTranspose(x as tf.Tensor4D, f as tf.Tensor4D, [2, 14, 14, 4], 2, 'same'),
+    );
     expect(errT).toBeLessThan(TOL);
   });
 
   it('binary ops: same shape, scalars, trailing/leading/middle broadcasting', () => {
     const shapes: [number[], number[]][] = [
-      [[5, 7], [5, 7]], [[7001], [7001]], [[5, 7], []], [[], [5, 7]], [[3, 4, 5], [5]], [[5], [3, 4, 5]],
-      [[3, 4, 5], [4, 1]], [[3, 1, 5], [1, 4, 1]], [[6, 1], [6, 9]], [[2, 3, 4, 5], [3, 1, 5]],
-      [[128, 512], [512]], [[64, 14, 14, 32], [32]], [[1], [1]], [[401, 2], [401, 1]],
+      [
+        [5, 7],
+        [5, 7],
+      ],
+      [[7001], [7001]],
+      [[5, 7], []],
+      [[], [5, 7]],
+      [[3, 4, 5], [5]],
+      [[5], [3, 4, 5]],
+      [
+        [3, 4, 5],
+        [4, 1],
+      ],
+      [
+        [3, 1, 5],
+        [1, 4, 1],
+      ],
+      [
+        [6, 1],
+        [6, 9],
+      ],
+      [
+        [2, 3, 4, 5],
+        [3, 1, 5],
+      ],
+      [[128, 512], [512]],
+      [[64, 14, 14, 32], [32]],
+      [[1], [1]],
+      [
+        [401, 2],
+        [401, 1],
+      ],
     ];
     const ops: Record<string, (a: tf.Tensor, b: tf.Tensor) => tf.Tensor> = {
-      add: tf.add, sub: tf.sub, mul: tf.mul, div: tf.div, maximum: tf.maximum, minimum: tf.minimum,
+      add: tf.add,
+      sub: tf.sub,
+      mul: tf.mul,
+      div: tf.div,
+      maximum: tf.maximum,
+      minimum: tf.minimum,
       squaredDifference: tf.squaredDifference,
     };
     let seed = 500;
@@ -122,25 +195,45 @@ describe.each(backends)('%s kernels match cpu', (backend) => {
       }
     }
     // Large enough for the multi-threaded paths.
-    for (const [sa, sb] of [[[300001], [300001]], [[150001, 2], [150001, 1]], [[300, 1000], [1000]], [[300000], []]] as [number[], number[]][]) {
+    for (const [sa, sb] of [
+      [[300001], [300001]],
+      [
+        [150001, 2],
+        [150001, 1],
+      ],
+      [[300, 1000], [1000]],
+      [[300000], []],
+    ] as [number[], number[]][]) {
       const err = compareWithCpu(backend, [input(sa, seed++), input(sb, seed++)], tf.add);
       expect(err, `add ${sa} ${sb}`).toBeLessThan(TOL);
     }
   });
 
   it('AddN', () => {
-    const err = compareWithCpu(backend, [input([4, 9], 1), input([4, 9], 2), input([4, 9], 3), input([4, 9], 4)],
-      (a, b, c, d) => tf.addN([a, b, c, d]));
+    const err = compareWithCpu(backend, [input([4, 9], 1), input([4, 9], 2), input([4, 9], 3), input([4, 9], 4)], (a, b, c, d) =>
+      tf.addN([a, b, c, d]),
+    );
     expect(err).toBeLessThan(TOL);
   });
 
   it('unary ops', () => {
     const ops: Record<string, [(x: tf.Tensor) => tf.Tensor, number, number]> = {
-      sqrt: [tf.sqrt, 0, 4], square: [tf.square, -3, 3], exp: [tf.exp, -5, 5], log: [tf.log, 0.01, 5],
-      relu: [tf.relu, -2, 2], step: [(x) => tf.step(x, 0.25), -2, 2], sigmoid: [tf.sigmoid, -8, 8],
-      tanh: [tf.tanh, -4, 4], leakyRelu: [(x) => tf.leakyRelu(x, 0.1), -2, 2], neg: [tf.neg, -2, 2],
-      abs: [tf.abs, -2, 2], reciprocal: [tf.reciprocal, 0.1, 3], rsqrt: [tf.rsqrt, 0.1, 3],
-      softplus: [tf.softplus, -20, 20], relu6: [tf.relu6, -3, 9], elu: [tf.elu, -3, 3],
+      sqrt: [tf.sqrt, 0, 4],
+      square: [tf.square, -3, 3],
+      exp: [tf.exp, -5, 5],
+      log: [tf.log, 0.01, 5],
+      relu: [tf.relu, -2, 2],
+      step: [(x) => tf.step(x, 0.25), -2, 2],
+      sigmoid: [tf.sigmoid, -8, 8],
+      tanh: [tf.tanh, -4, 4],
+      leakyRelu: [(x) => tf.leakyRelu(x, 0.1), -2, 2],
+      neg: [tf.neg, -2, 2],
+      abs: [tf.abs, -2, 2],
+      reciprocal: [tf.reciprocal, 0.1, 3],
+      rsqrt: [tf.rsqrt, 0.1, 3],
+      softplus: [tf.softplus, -20, 20],
+      relu6: [tf.relu6, -3, 9],
+      elu: [tf.elu, -3, 3],
     };
     let seed = 600;
     for (const [name, [op, lo, hi]] of Object.entries(ops)) {
@@ -153,9 +246,18 @@ describe.each(backends)('%s kernels match cpu', (backend) => {
 
   it('reductions: Sum/Mean/Max/Min over leading, trailing, middle and all axes', () => {
     const cases: [number[], number | number[] | undefined, boolean][] = [
-      [[128, 512], 0, false], [[128, 512], 1, true], [[64, 14, 14, 32], [0, 1, 2], false],
-      [[3, 4, 5], 1, false], [[3, 4, 5], [1, 2], true], [[3, 4, 5], undefined, false], [[7], 0, false],
-      [[3, 4, 5], [0, 2], false], [[3, 4, 5], -1, false], [[300000], undefined, false], [[600, 512], 0, false], [[512, 600], 1, false],
+      [[128, 512], 0, false],
+      [[128, 512], 1, true],
+      [[64, 14, 14, 32], [0, 1, 2], false],
+      [[3, 4, 5], 1, false],
+      [[3, 4, 5], [1, 2], true],
+      [[3, 4, 5], undefined, false],
+      [[7], 0, false],
+      [[3, 4, 5], [0, 2], false],
+      [[3, 4, 5], -1, false],
+      [[300000], undefined, false],
+      [[600, 512], 0, false],
+      [[512, 600], 1, false],
     ];
     let seed = 700;
     for (const [shape, axis, keep] of cases) {
@@ -192,9 +294,11 @@ describe.each(backends)('%s kernels match cpu', (backend) => {
       const gi = g.values[i];
       const mi = attrs.beta1 * m.values[i] + (1 - attrs.beta1) * gi;
       const vi = attrs.beta2 * v.values[i] + (1 - attrs.beta2) * gi * gi;
-      const mHat = mi / (1 - attrs.beta1 ** attrs.step), vHat = vi / (1 - attrs.beta2 ** attrs.step);
-      want[0][i] = w.values[i] - attrs.lr * mHat / (Math.sqrt(vHat) + attrs.epsilon);
-      want[1][i] = mi; want[2][i] = vi;
+      const mHat = mi / (1 - attrs.beta1 ** attrs.step),
+        vHat = vi / (1 - attrs.beta2 ** attrs.step);
+      want[0][i] = w.values[i] - (attrs.lr * mHat) / (Math.sqrt(vHat) + attrs.epsilon);
+      want[1][i] = mi;
+      want[2][i] = vi;
     }
     for (let k = 0; k < 3; k++) {
       expect(out[k].shape).toEqual(shape);

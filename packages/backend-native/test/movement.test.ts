@@ -19,8 +19,26 @@ describe.runIf(built)('data-movement kernels match cpu exactly', () => {
 
     it(`PadV2, Transpose and Concat (${backend})`, () => {
       const x = input([2, 5, 6, 3], 3);
-      expect(compareWithCpu(backend, [x], (t) => tf.pad(t, [[0, 1], [2, 0], [1, 3], [0, 2]], 0.5))).toBe(0);
-      for (const perm of [[0, 3, 1, 2], [3, 2, 1, 0], [0, 2, 1, 3], [1, 0, 2, 3]]) {
+      expect(
+        compareWithCpu(backend, [x], (t) =>
+          tf.pad(
+            t,
+            [
+              [0, 1],
+              [2, 0],
+              [1, 3],
+              [0, 2],
+            ],
+            0.5,
+          ),
+        ),
+      ).toBe(0);
+      for (const perm of [
+        [0, 3, 1, 2],
+        [3, 2, 1, 0],
+        [0, 2, 1, 3],
+        [1, 0, 2, 3],
+      ]) {
         expect(compareWithCpu(backend, [x], (t) => tf.transpose(t, perm))).toBe(0);
       }
       const y = input([2, 5, 6, 2], 4);
@@ -30,10 +48,17 @@ describe.runIf(built)('data-movement kernels match cpu exactly', () => {
 
     it(`AvgPool, AvgPoolGrad and ResizeNearestNeighborGrad (${backend})`, () => {
       const x = input([2, 7, 6, 3], 5);
-      for (const [size, stride, pad] of [[2, 2, 'valid'], [3, 2, 'same'], [3, 1, 'same'], [2, 1, 'valid']] as const) {
+      for (const [size, stride, pad] of [
+        [2, 2, 'valid'],
+        [3, 2, 'same'],
+        [3, 1, 'same'],
+        [2, 1, 'valid'],
+      ] as const) {
         expect(compareWithCpu(backend, [x], (t) => tf.avgPool(t as tf.Tensor4D, size, stride, pad))).toBeLessThan(1e-6);
         expect(
-          compareWithCpu(backend, [x], (t) => tf.grad((v: tf.Tensor) => tf.sum(tf.mul(tf.avgPool(v as tf.Tensor4D, size, stride, pad), tf.range(1, 4))))(t)),
+          compareWithCpu(backend, [x], (t) =>
+            tf.grad((v: tf.Tensor) => tf.sum(tf.mul(tf.avgPool(v as tf.Tensor4D, size, stride, pad), tf.range(1, 4))))(t),
+          ),
         ).toBeLessThan(1e-6);
       }
       const small = input([2, 4, 3, 2], 6);

@@ -38,7 +38,7 @@ export function planJobs(preset: Preset, registry: Registry, context: PlanContex
   const budgets = [...preset.budgets].sort((a, b) => a - b);
   for (const variant of resolveVariants(preset.variants, registry)) {
     const entry = registry[variant];
-    const sizes = Object.keys(entry.sizes).slice(0, preset.sizeCount);
+    const sizes = Object.keys(entry.sizes).slice(0, preset.sizeCountOverrides?.[variant] ?? preset.sizeCount);
     const samplers = preset.samplers === 'all' ? [...entry.samplers] : entry.samplers.slice(0, 1);
     for (const size of sizes) {
       const config = { ...mergeConfig(entry.defaults, entry.sizes[size], `${variant} size ${size}`) };

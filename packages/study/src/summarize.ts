@@ -155,12 +155,14 @@ export interface HypothesisRow {
   pcvae_minus_vae_low: number;
   pcvae_minus_vae_high: number;
   gap_closed: number;
+  /** Whether the hypothesis's premise holds here: ddpm's FD interval lies wholly below hvae's. */
+  premise: 'ddpm beats hvae' | 'ddpm does not beat hvae' | 'no ddpm rows';
   verdict: 'supported' | 'refuted' | 'inconclusive';
 }
 
 export const HYPOTHESIS_COLUMNS = [
   'budget_flops', 'vae_fd', 'hvae_fd', 'pcvae_fd', 'ddpm_fd', 'pcvae_minus_hvae', 'pcvae_minus_hvae_low',
-  'pcvae_minus_hvae_high', 'pcvae_minus_vae', 'pcvae_minus_vae_low', 'pcvae_minus_vae_high', 'gap_closed', 'verdict',
+  'pcvae_minus_hvae_high', 'pcvae_minus_vae', 'pcvae_minus_vae_low', 'pcvae_minus_vae_high', 'gap_closed', 'premise', 'verdict',
 ] as const;
 
 /**
@@ -171,7 +173,9 @@ export const HYPOTHESIS_COLUMNS = [
  *   is worse than the control);
  * - inconclusive: anything else.
  * gap_closed = (hvae - pcvae) / (hvae - ddpm): the share of the control's gap
- * to diffusion that predictive coding closes (1 = all of it).
+ * to diffusion that predictive coding closes (1 = all of it); it is defined
+ * only where the premise holds (ddpm's FD interval wholly below hvae's), and
+ * `premise` says whether it does at that budget.
  */
 export function testHypothesis(summary: SummaryRow[]): HypothesisRow[] {
   const out: HypothesisRow[] = [];
@@ -182,6 +186,7 @@ export function testHypothesis(summary: SummaryRow[]): HypothesisRow[] {
     if (!vae || !hvae || !pcvae) continue;
     const vsControl: Interval = differenceInterval(pcvae.fd_values, hvae.fd_values);
     const vsVae: Interval = differenceInterval(pcvae.fd_values, vae.fd_values);
+    const premiseHolds = ddpm !== undefined && ddpm.fd_high < hvae.fd_low;
     const verdict = vsControl.high < 0 && vsVae.high < 0 ? 'supported' : vsControl.low > 0 ? 'refuted' : 'inconclusive';
     out.push({
       budget_flops: pcvae.budget_flops,
@@ -195,7 +200,8 @@ export function testHypothesis(summary: SummaryRow[]): HypothesisRow[] {
       pcvae_minus_vae: vsVae.mean,
       pcvae_minus_vae_low: vsVae.low,
       pcvae_minus_vae_high: vsVae.high,
-      gap_closed: ddpm ? (hvae.fd_mean - pcvae.fd_mean) / (hvae.fd_mean - ddpm.fd_mean) : Number.NaN,
+      gap_closed: premiseHolds ? (hvae.fd_mean - pcvae.fd_mean) / (hvae.fd_mean - ddpm.fd_mean) : Number.NaN,
+      premise: !ddpm ? 'no ddpm rows' : premiseHolds ? 'ddpm beats hvae' : 'ddpm does not beat hvae',
       verdict,
     });
   }

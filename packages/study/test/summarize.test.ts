@@ -54,6 +54,10 @@ describe('summaries and verdicts', () => {
     const hypothesis = testHypothesis(summarize(rows));
     expect(hypothesis.map((h) => h.verdict)).toEqual(['supported', 'inconclusive']);
     expect(hypothesis[0].gap_closed).toBeCloseTo((120 - 82) / (120 - 52), 6);
+    expect(hypothesis[0].premise).toBe('ddpm beats hvae');
+    // where ddpm does not beat hvae there is no gap to close
+    expect(hypothesis[1].premise).toBe('ddpm does not beat hvae');
+    expect(hypothesis[1].gap_closed).toBeNaN();
     const refuting = rows.map((r) => (r.variant === 'pcvae' && Number(r.budget_flops) === 1e11 ? { ...r, fd: String(Number(r.fd) + 80) } : r));
     expect(testHypothesis(summarize(refuting))[0].verdict).toBe('refuted');
   });

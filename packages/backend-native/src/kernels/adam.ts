@@ -31,9 +31,13 @@ export const curtainAdam: NativeImpl = ({ inputs, backend, attrs }) => {
     if (typeof val !== 'number' || !Number.isFinite(val)) throw new Error(`${CURTAIN_ADAM}: attr '${k}' must be a finite number`);
   }
   const n = vals[0].length;
-  const outVar = backend.alloc(n), outM = backend.alloc(n), outV = backend.alloc(n);
+  const outVar = backend.alloc(n),
+    outM = backend.alloc(n),
+    outV = backend.alloc(n);
   if (n > 0) backend.addon.adam(vals[0], vals[1], vals[2], vals[3], outVar, outM, outV, lr, beta1, beta2, epsilon, step, backend.threads);
-  void grad; void m; void v;
+  void grad;
+  void m;
+  void v;
   const shape = variable.shape.slice();
   return [backend.output(shape, outVar), backend.output(shape.slice(), outM), backend.output(shape.slice(), outV)];
 };

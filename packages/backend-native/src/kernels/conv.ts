@@ -12,20 +12,38 @@ function convInfo(xShape: number[], filterShape: number[], attrs: Attrs, withDil
   const dataFormat = backend_util.convertConv2DDataFormat((attrs.dataFormat as 'NHWC' | 'NCHW') ?? 'NHWC');
   if (dataFormat !== 'channelsLast') return undefined;
   return backend_util.computeConv2DInfo(
-    xShape as [number, number, number, number], filterShape as [number, number, number, number],
-    attrs.strides as [number, number] | number, withDilations ? ((attrs.dilations as [number, number] | number) ?? 1) : 1,
-    attrs.pad as 'same' | 'valid' | number, attrs.dimRoundingMode as 'floor' | 'round' | 'ceil' | undefined,
-    false, dataFormat);
+    xShape as [number, number, number, number],
+    filterShape as [number, number, number, number],
+    attrs.strides as [number, number] | number,
+    withDilations ? ((attrs.dilations as [number, number] | number) ?? 1) : 1,
+    attrs.pad as 'same' | 'valid' | number,
+    attrs.dimRoundingMode as 'floor' | 'round' | 'ceil' | undefined,
+    false,
+    dataFormat,
+  );
 }
 
 const shapeArgs = (c: Conv2DInfo): number[] => [
-  c.batchSize, c.inHeight, c.inWidth, c.inChannels, c.filterHeight, c.filterWidth, c.outChannels,
-  c.outHeight, c.outWidth, c.strideHeight, c.strideWidth, c.padInfo.top, c.padInfo.left,
-  c.dilationHeight, c.dilationWidth,
+  c.batchSize,
+  c.inHeight,
+  c.inWidth,
+  c.inChannels,
+  c.filterHeight,
+  c.filterWidth,
+  c.outChannels,
+  c.outHeight,
+  c.outWidth,
+  c.strideHeight,
+  c.strideWidth,
+  c.padInfo.top,
+  c.padInfo.left,
+  c.dilationHeight,
+  c.dilationWidth,
 ];
 
 function conv2dForward(backend: NativeBackend, x: TensorInfo, filter: TensorInfo, attrs: Attrs): TensorInfo | undefined {
-  const xv = backend.f32(x), wv = backend.f32(filter);
+  const xv = backend.f32(x),
+    wv = backend.f32(filter);
   if (!xv || !wv) return undefined;
   const c = convInfo(x.shape, filter.shape, attrs, true);
   if (!c) return undefined;
@@ -50,7 +68,8 @@ const fusedConv2d: NativeImpl = ({ inputs, backend, attrs }) => {
 
 const backpropInput: NativeImpl = ({ inputs, backend, attrs }) => {
   const { dy, filter } = inputs;
-  const dyv = backend.f32(dy), wv = backend.f32(filter);
+  const dyv = backend.f32(dy),
+    wv = backend.f32(filter);
   if (!dyv || !wv) return undefined;
   const inputShape = attrs.inputShape as number[];
   const c = convInfo(inputShape, filter.shape, attrs, false);
@@ -62,7 +81,8 @@ const backpropInput: NativeImpl = ({ inputs, backend, attrs }) => {
 
 const backpropFilter: NativeImpl = ({ inputs, backend, attrs }) => {
   const { x, dy } = inputs;
-  const xv = backend.f32(x), dyv = backend.f32(dy);
+  const xv = backend.f32(x),
+    dyv = backend.f32(dy);
   if (!xv || !dyv) return undefined;
   const filterShape = attrs.filterShape as number[];
   const c = convInfo(x.shape, filterShape, attrs, false);

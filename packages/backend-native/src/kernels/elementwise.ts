@@ -6,7 +6,8 @@ import { type NativeImpl, type Override, sizeOf } from './types.ts';
 function binaryImpl(op: number): NativeImpl {
   return ({ inputs, backend }) => {
     const { a, b } = inputs;
-    const av = backend.f32(a), bv = backend.f32(b);
+    const av = backend.f32(a),
+      bv = backend.f32(b);
     if (!av || !bv) return undefined;
     const shape = backend_util.assertAndGetBroadcastShape(a.shape, b.shape);
     const out = backend.alloc(sizeOf(shape));

@@ -5,6 +5,4 @@ import { matmulOverrides } from './matmul.ts';
 import { reduceOverrides } from './reduce.ts';
 import type { Override } from './types.ts';
 
-export const nativeOverrides: readonly Override[] = [
-  ...matmulOverrides, ...convOverrides, ...elementwiseOverrides, ...reduceOverrides,
-];
+export const nativeOverrides: readonly Override[] = [...matmulOverrides, ...convOverrides, ...elementwiseOverrides, ...reduceOverrides];

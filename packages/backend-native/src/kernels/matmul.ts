@@ -1,37 +1,67 @@
 // BatchMatMul and _FusedMatMul through the addon's GEMM (OpenBLAS or bundled).
-import { type TensorInfo, backend_util } from '@tensorflow/tfjs-core';
+import { backend_util, type TensorInfo } from '@tensorflow/tfjs-core';
 import type { NativeBackend } from '../backend.ts';
-import { BINARY, activationCode } from './ops.ts';
+import { activationCode, BINARY } from './ops.ts';
 import { type NativeImpl, type Override, sizeOf } from './types.ts';
 
 /** op(a) @ op(b) with broadcast outer dims (one side 1 or both equal), or undefined. */
-export function nativeMatMul(backend: NativeBackend, a: TensorInfo, b: TensorInfo, transposeA: boolean,
-  transposeB: boolean): TensorInfo | undefined {
-  const av = backend.f32(a), bv = backend.f32(b);
+export function nativeMatMul(
+  backend: NativeBackend,
+  a: TensorInfo,
+  b: TensorInfo,
+  transposeA: boolean,
+  transposeB: boolean,
+): TensorInfo | undefined {
+  const av = backend.f32(a),
+    bv = backend.f32(b);
   if (!av || !bv || a.shape.length < 2 || b.shape.length < 2) return undefined;
-  const ra = a.shape.length, rb = b.shape.length;
+  const ra = a.shape.length,
+    rb = b.shape.length;
   const m = transposeA ? a.shape[ra - 1] : a.shape[ra - 2];
   const ka = transposeA ? a.shape[ra - 2] : a.shape[ra - 1];
   const kb = transposeB ? b.shape[rb - 1] : b.shape[rb - 2];
   const n = transposeB ? b.shape[rb - 2] : b.shape[rb - 1];
-  if (ka !== kb) throw new Error(`Error in matMul: inner shapes (${ka}) and (${kb}) of Tensors with shapes ${a.shape} and ${b.shape} and transposeA=${transposeA} and transposeB=${transposeB} must match.`);
-  const outerA = a.shape.slice(0, -2), outerB = b.shape.slice(0, -2);
-  const batchA = sizeOf(outerA), batchB = sizeOf(outerB);
+  if (ka !== kb)
+    throw new Error(
+      `Error in matMul: inner shapes (${ka}) and (${kb}) of Tensors with shapes ${a.shape} and ${b.shape} and transposeA=${transposeA} and transposeB=${transposeB} must match.`,
+    );
+  const outerA = a.shape.slice(0, -2),
+    outerB = b.shape.slice(0, -2);
+  const batchA = sizeOf(outerA),
+    batchB = sizeOf(outerB);
   if (batchA !== batchB && batchA !== 1 && batchB !== 1) return undefined;
   const outer = backend_util.assertAndGetBroadcastShape(outerA, outerB);
   const batch = Math.max(batchA, batchB);
   if (sizeOf(outer) !== batch) return undefined;
   const out = backend.alloc(batch * m * n);
   if (out.length > 0) {
-    backend.addon.gemm(backend.useBlas, backend.threads, transposeA, transposeB, m, n, ka, av,
-      batchA === 1 ? 0 : m * ka, bv, batchB === 1 ? 0 : ka * n, out, batch);
+    backend.addon.gemm(
+      backend.useBlas,
+      backend.threads,
+      transposeA,
+      transposeB,
+      m,
+      n,
+      ka,
+      av,
+      batchA === 1 ? 0 : m * ka,
+      bv,
+      batchB === 1 ? 0 : ka * n,
+      out,
+      batch,
+    );
   }
   return backend.output([...outer, m, n], out);
 }
 
 /** In-place bias add + activation on a fresh output; false when not natively possible. */
-export function applyBiasActivation(backend: NativeBackend, y: TensorInfo, bias: TensorInfo | undefined,
-  activation: unknown, alpha: unknown): boolean {
+export function applyBiasActivation(
+  backend: NativeBackend,
+  y: TensorInfo,
+  bias: TensorInfo | undefined,
+  activation: unknown,
+  alpha: unknown,
+): boolean {
   const act = activationCode(activation);
   const yv = backend.f32(y);
   if (act === undefined || !yv) return false;

@@ -1,6 +1,6 @@
-import * as tf from '@tensorflow/tfjs-core';
-import type { KernelConfig, KernelFunc, NamedAttrMap, TensorInfo, TypedArray } from '@tensorflow/tfjs-core';
 import type { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
+import type { KernelConfig, KernelFunc, NamedAttrMap, TensorInfo, TypedArray } from '@tensorflow/tfjs-core';
+import * as tf from '@tensorflow/tfjs-core';
 
 /**
  * Data-movement kernels in plain JavaScript over typed arrays. The stock cpu
@@ -115,7 +115,15 @@ const padV2: KernelFunc = (args) => {
   const outShape = paddings.map((p, i) => p[0] + x.shape[i] + p[1]);
   const out = tf.util.getTypedArrayFromDType(x.dtype as 'float32', sizeOf(outShape)) as TypedArray;
   if (constantValue !== 0) out.fill(constantValue);
-  copyBox(valuesOf(backend, x), x.shape, new Array(x.shape.length).fill(0), x.shape, out, outShape, paddings.map((p) => p[0]));
+  copyBox(
+    valuesOf(backend, x),
+    x.shape,
+    new Array(x.shape.length).fill(0),
+    x.shape,
+    out,
+    outShape,
+    paddings.map((p) => p[0]),
+  );
   return backend.makeTensorInfo(outShape, x.dtype, out);
 };
 
@@ -167,7 +175,18 @@ const avgPoolGrad: KernelFunc = (args) => {
     1,
     attrs.pad as 'valid',
   );
-  const { batchSize, inHeight, inWidth, inChannels: channels, outHeight, outWidth, strideHeight, strideWidth, filterHeight, filterWidth } = info;
+  const {
+    batchSize,
+    inHeight,
+    inWidth,
+    inChannels: channels,
+    outHeight,
+    outWidth,
+    strideHeight,
+    strideWidth,
+    filterHeight,
+    filterWidth,
+  } = info;
   const top = info.padInfo.top;
   const left = info.padInfo.left;
   const scale = 1 / (filterHeight * filterWidth);
@@ -221,18 +240,22 @@ const resizeNearestNeighborGrad: KernelFunc = (args) => {
   return backend.makeTensorInfo(images.shape, 'float32', dx);
 };
 
-
 const concat: KernelFunc = (args) => {
   const { inputs, backend, attrs } = args as unknown as Args;
   const parts = Object.values(inputs) as TensorInfo[];
   const first = parts[0];
-  if (parts.some((t) => t.dtype !== first.dtype) || first.dtype === 'string' || first.dtype === 'complex64') return cpuKernel('Concat')(args);
+  if (parts.some((t) => t.dtype !== first.dtype) || first.dtype === 'string' || first.dtype === 'complex64')
+    return cpuKernel('Concat')(args);
   const axis = tf.util.parseAxisParam(attrs.axis as number, first.shape)[0];
-  const outShape = tf.backend_util.computeOutShape(parts.map((t) => t.shape), axis);
+  const outShape = tf.backend_util.computeOutShape(
+    parts.map((t) => t.shape),
+    axis,
+  );
   const out = tf.util.getTypedArrayFromDType(first.dtype as 'float32', sizeOf(outShape)) as TypedArray;
   const at = new Array(outShape.length).fill(0);
   for (const part of parts) {
-    if (sizeOf(part.shape) > 0) copyBox(valuesOf(backend, part), part.shape, new Array(part.shape.length).fill(0), part.shape, out, outShape, at);
+    if (sizeOf(part.shape) > 0)
+      copyBox(valuesOf(backend, part), part.shape, new Array(part.shape.length).fill(0), part.shape, out, outShape, at);
     at[axis] += part.shape[axis];
   }
   return backend.makeTensorInfo(outShape, first.dtype, out);
@@ -251,7 +274,18 @@ const avgPool: KernelFunc = (args) => {
     attrs.pad as 'valid',
     attrs.dimRoundingMode as 'floor',
   );
-  const { batchSize, inHeight, inWidth, inChannels: channels, outHeight, outWidth, strideHeight, strideWidth, filterHeight, filterWidth } = info;
+  const {
+    batchSize,
+    inHeight,
+    inWidth,
+    inChannels: channels,
+    outHeight,
+    outWidth,
+    strideHeight,
+    strideWidth,
+    filterHeight,
+    filterWidth,
+  } = info;
   const top = info.padInfo.top;
   const left = info.padInfo.left;
   const src = valuesOf(backend, x);

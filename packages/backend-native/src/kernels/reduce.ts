@@ -11,7 +11,8 @@ function reduceImpl(op: number, axisAttr: string): NativeImpl {
     const axes = util.parseAxisParam(attrs[axisAttr] as number | number[], x.shape).sort((p, q) => p - q);
     if (axes.length === 0) return undefined;
     for (let i = 1; i < axes.length; i++) if (axes[i] !== axes[i - 1] + 1) return undefined;
-    const first = axes[0], last = axes[axes.length - 1];
+    const first = axes[0],
+      last = axes[axes.length - 1];
     const outer = sizeOf(x.shape.slice(0, first));
     const r = sizeOf(x.shape.slice(first, last + 1));
     const inner = sizeOf(x.shape.slice(last + 1));

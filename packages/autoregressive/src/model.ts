@@ -18,7 +18,7 @@ import {
   tf,
   UsageError,
 } from '@curtain/core';
-import { Adam, ParamStore } from '@curtain/nn';
+import { Adam, allFinite, ParamStore } from '@curtain/nn';
 import { PIXELCNN_DEFAULTS, type PixelCnnConfig } from './config.ts';
 import { PixelCnnNetwork } from './network.ts';
 
@@ -152,8 +152,7 @@ export class PixelCnnModel implements GenerativeModel {
 
   health(): RunStatus {
     if (!Number.isFinite(this.lastLoss)) return 'diverged';
-    const finite = this.store.variables().every((v) => tf.tidy(() => tf.all(tf.isFinite(v)).dataSync()[0] === 1));
-    return finite ? 'ok' : 'diverged';
+    return allFinite(this.store.variables()) ? 'ok' : 'diverged';
   }
 
   /** The network's logits for a batch in [0, 1] (tests: causality). [B, H, W, 1] -> [B, H, W, levels] */

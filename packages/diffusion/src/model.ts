@@ -17,7 +17,7 @@ import {
   tf,
   UsageError,
 } from '@curtain/core';
-import { Adam, natsToBitsPerDim, ParamStore, WeightAverage } from '@curtain/nn';
+import { Adam, natsToBitsPerDim, ParamStore, sampleInChunks, WeightAverage } from '@curtain/nn';
 import { variationalBound } from './bound.ts';
 import { DDPM_DEFAULTS, type DdpmConfig } from './config.ts';
 import { qSample } from './forward.ts';
@@ -89,28 +89,22 @@ export class DdpmModel implements GenerativeModel {
   }
 
   sample(n: number, opts: SampleOptions): tf.Tensor4D {
-    if (!Number.isInteger(n) || n < 1) throw new UsageError(`sample: n must be a positive integer, got ${n}`);
     const sampler = opts.sampler ?? 'ddpm';
+    if (sampler !== 'ddpm' && sampler !== 'ddim') throw new UsageError(`ddpm: unknown sampler '${sampler}'; expected 'ddpm' or 'ddim'`);
     const { height, width, channels } = this.shape;
-    const seeds = new SeededRng(opts.seed);
-    const chunks: tf.Tensor4D[] = [];
-    this.average.withAverage(() => {
-      for (let start = 0; start < n; start += SAMPLE_CHUNK) {
-        const shape = [Math.min(SAMPLE_CHUNK, n - start), height, width, channels];
-        const common = { seed: seeds.nextSeed(), clip: this.config.clipDenoised };
-        let x: tf.Tensor4D;
-        if (sampler === 'ddpm') x = sampleDdpm(this.schedule, this.epsModel, shape, common);
-        else if (sampler === 'ddim') {
-          x = sampleDdim(this.schedule, this.epsModel, shape, { ...common, steps: opts.steps ?? 50, eta: opts.eta ?? 0 });
-        } else throw new UsageError(`ddpm: unknown sampler '${sampler}'; expected 'ddpm' or 'ddim'`);
-        chunks.push(tf.tidy(() => tf.clipByValue(tf.div(tf.add(x, 1), 2), 0, 1) as tf.Tensor4D)); // [chunk, H, W, C] in [0, 1]
+    return this.average.withAverage(() =>
+      sampleInChunks(n, SAMPLE_CHUNK, opts.seed, (size, seed) => {
+        const shape = [size, height, width, channels];
+        const common = { seed, clip: this.config.clipDenoised };
+        const x =
+          sampler === 'ddpm'
+            ? sampleDdpm(this.schedule, this.epsModel, shape, common)
+            : sampleDdim(this.schedule, this.epsModel, shape, { ...common, steps: opts.steps ?? 50, eta: opts.eta ?? 0 });
+        const images = tf.tidy(() => tf.clipByValue(tf.div(tf.add(x, 1), 2), 0, 1) as tf.Tensor4D); // [size, H, W, C] in [0, 1]
         x.dispose();
-      }
-    });
-    if (chunks.length === 1) return chunks[0];
-    const all = tf.concat(chunks, 0) as tf.Tensor4D;
-    tf.dispose(chunks);
-    return all;
+        return images;
+      }),
+    );
   }
 
   sampleCost(opts: SampleOptions): SampleCost {

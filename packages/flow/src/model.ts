@@ -22,7 +22,7 @@ import {
   UsageError,
 } from '@curtain/core';
 import { dequantize } from '@curtain/data';
-import { Adam, ParamStore } from '@curtain/nn';
+import { Adam, allFinite, ParamStore } from '@curtain/nn';
 import { FLOW_DEFAULTS, type FlowConfig } from './config.ts';
 import { RealNvp } from './realnvp.ts';
 
@@ -152,8 +152,7 @@ export class FlowModel implements GenerativeModel {
 
   health(): RunStatus {
     if (!Number.isFinite(this.lastLoss)) return 'diverged';
-    const finite = this.store.variables().every((v) => tf.tidy(() => tf.all(tf.isFinite(v)).dataSync()[0] === 1));
-    return finite ? 'ok' : 'diverged';
+    return allFinite(this.store.variables()) ? 'ok' : 'diverged';
   }
 
   variables(): tf.Variable[] {

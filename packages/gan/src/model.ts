@@ -17,7 +17,7 @@ import {
   tf,
   UsageError,
 } from '@curtain/core';
-import { Adam, ParamStore, WeightAverage } from '@curtain/nn';
+import { Adam, ParamStore, sampleInChunks, WeightAverage } from '@curtain/nn';
 import { GAN_DEFAULTS, type GanConfig } from './config.ts';
 import { CollapseMonitor } from './health.ts';
 import { discriminatorLoss, generatorLoss, r1Penalty } from './losses.ts';
@@ -127,20 +127,12 @@ export class GanModel implements GenerativeModel {
   }
 
   sample(n: number, opts: SampleOptions): tf.Tensor4D {
-    if (!Number.isInteger(n) || n < 1) throw new UsageError(`sample: n must be a positive integer, got ${n}`);
-    const seeds = new SeededRng(opts.seed);
     const temperature = opts.temperature ?? 1;
-    const chunks: tf.Tensor4D[] = [];
-    this.average.withAverage(() => {
-      for (let start = 0; start < n; start += SAMPLE_CHUNK) {
-        const size = Math.min(SAMPLE_CHUNK, n - start);
-        chunks.push(tf.tidy(() => this.generator(tf.mul(this.latents(size, seeds.nextSeed()), temperature) as tf.Tensor2D))); // [size, H, W, C]
-      }
-    });
-    if (chunks.length === 1) return chunks[0];
-    const all = tf.concat(chunks, 0) as tf.Tensor4D;
-    tf.dispose(chunks);
-    return all;
+    return this.average.withAverage(() =>
+      sampleInChunks(n, SAMPLE_CHUNK, opts.seed, (size, seed) =>
+        tf.tidy(() => this.generator(tf.mul(this.latents(size, seed), temperature) as tf.Tensor2D)), // [size, H, W, C]
+      ),
+    );
   }
 
   sampleCost(_opts: SampleOptions): SampleCost {

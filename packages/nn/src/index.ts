@@ -4,3 +4,4 @@ export * from './adam.ts';
 export * from './ema.ts';
 export * from './likelihoods.ts';
 export * from './weights.ts';
+export * from './sampling.ts';

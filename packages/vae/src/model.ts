@@ -11,7 +11,7 @@ import {
   tf,
   UsageError,
 } from '@curtain/core';
-import { Adam, discretizedLogisticNll, gaussianLogDensity, ParamStore } from '@curtain/nn';
+import { Adam, discretizedLogisticNll, gaussianLogDensity, ParamStore, sampleInChunks } from '@curtain/nn';
 import type { HierarchicalVaeConfig, VaeConfig } from './config.ts';
 import { CollapseMonitor } from './health.ts';
 import { type Coding, levelKls, type PassResult, PyramidNetwork } from './pyramid.ts';
@@ -161,24 +161,13 @@ export class PyramidVae implements GenerativeModel {
    * (mean) of the discretised logistic, clipped to the data range: [n, H, W, C] in [0, 1].
    */
   sample(n: number, opts: SampleOptions): tf.Tensor4D {
-    if (!Number.isInteger(n) || n < 1) throw new UsageError(`sample: n must be a positive integer, got ${n}`);
     const temperature = opts.temperature ?? 1;
-    const rng = new SeededRng(opts.seed);
-    const chunks: tf.Tensor4D[] = [];
-    for (let start = 0; start < n; start += CHUNK) {
-      const size = Math.min(CHUNK, n - start);
-      const seed = rng.nextSeed();
-      chunks.push(
-        tf.tidy(() => {
-          const { mean } = this.network.pass({ n: size, seed, temperature }); // [size, H, W, C]
-          return tf.div(tf.add(tf.clipByValue(mean, -1, 1), 1), 2) as tf.Tensor4D;
-        }),
-      );
-    }
-    if (chunks.length === 1) return chunks[0];
-    const all = tf.concat(chunks, 0) as tf.Tensor4D;
-    tf.dispose(chunks);
-    return all;
+    return sampleInChunks(n, CHUNK, opts.seed, (size, seed) =>
+      tf.tidy(() => {
+        const { mean } = this.network.pass({ n: size, seed, temperature }); // [size, H, W, C]
+        return tf.div(tf.add(tf.clipByValue(mean, -1, 1), 1), 2) as tf.Tensor4D;
+      }),
+    );
   }
 
   sampleCost(_opts: SampleOptions): SampleCost {

@@ -164,31 +164,25 @@ const transpose: KernelFunc = (args) => {
   return backend.makeTensorInfo(outShape, x.dtype, out);
 };
 
-/** Scatters each output gradient evenly over its window (same 1/(fh*fw) as the cpu kernel). */
-const avgPoolGrad: KernelFunc = (args) => {
-  const { inputs, backend, attrs } = args as unknown as Args;
-  const { dy, input } = inputs;
+/** Pooling geometry shared by AvgPool and AvgPoolGrad. */
+function poolGeometry(xShape: number[], attrs: NamedAttrMap) {
   const info = tf.backend_util.computePool2DInfo(
-    input.shape as [number, number, number, number],
+    xShape as [number, number, number, number],
     attrs.filterSize as [number, number],
     attrs.strides as [number, number],
     1,
     attrs.pad as 'valid',
+    attrs.dimRoundingMode as 'floor' | undefined,
   );
-  const {
-    batchSize,
-    inHeight,
-    inWidth,
-    inChannels: channels,
-    outHeight,
-    outWidth,
-    strideHeight,
-    strideWidth,
-    filterHeight,
-    filterWidth,
-  } = info;
-  const top = info.padInfo.top;
-  const left = info.padInfo.left;
+  return { ...info, channels: info.inChannels, top: info.padInfo.top, left: info.padInfo.left };
+}
+
+/** Scatters each output gradient evenly over its window (same 1/(fh*fw) as the cpu kernel). */
+const avgPoolGrad: KernelFunc = (args) => {
+  const { inputs, backend, attrs } = args as unknown as Args;
+  const { dy, input } = inputs;
+  const info = poolGeometry(input.shape, attrs);
+  const { batchSize, inHeight, inWidth, channels, outHeight, outWidth, strideHeight, strideWidth, filterHeight, filterWidth, top, left } = info;
   const scale = 1 / (filterHeight * filterWidth);
   const g = valuesOf(backend, dy);
   const dx = new Float32Array(batchSize * inHeight * inWidth * channels);
@@ -266,28 +260,8 @@ const avgPool: KernelFunc = (args) => {
   const { inputs, backend, attrs } = args as unknown as Args;
   const x = inputs.x;
   if (x.dtype !== 'float32') return cpuKernel('AvgPool')(args);
-  const info = tf.backend_util.computePool2DInfo(
-    x.shape as [number, number, number, number],
-    attrs.filterSize as [number, number],
-    attrs.strides as [number, number],
-    1,
-    attrs.pad as 'valid',
-    attrs.dimRoundingMode as 'floor',
-  );
-  const {
-    batchSize,
-    inHeight,
-    inWidth,
-    inChannels: channels,
-    outHeight,
-    outWidth,
-    strideHeight,
-    strideWidth,
-    filterHeight,
-    filterWidth,
-  } = info;
-  const top = info.padInfo.top;
-  const left = info.padInfo.left;
+  const info = poolGeometry(x.shape, attrs);
+  const { batchSize, inHeight, inWidth, channels, outHeight, outWidth, strideHeight, strideWidth, filterHeight, filterWidth, top, left } = info;
   const src = valuesOf(backend, x);
   const out = new Float32Array(batchSize * outHeight * outWidth * channels);
   for (let b = 0; b < batchSize; b++) {

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { useCpuBackend } from '@curtain/core';
 import { loadSynthetic, sampleImages } from '@curtain/data';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { mergeStudies, parseShard, readCsv, renderReport, runStudy, UsageErrorOf } from './study-helpers.ts';
+import { compareReports, mergeStudies, parseShard, readCsv, renderReport, runStudy, UsageErrorOf } from './study-helpers.ts';
 import { TOY, TOY_DIVERGING, toyJudge } from './fixtures/toy-paradigm.ts';
 
 const tsx = path.resolve(__dirname, '../../../node_modules/.bin/tsx');
@@ -66,6 +66,40 @@ describe('study runner', () => {
     expect(mergedRows.map(key).sort()).toEqual(wholeRows.map(key).sort());
     expect(mergedRows.length).toBe(EXPECTED_ROWS);
   }, 180_000);
+
+  it('compares two report folders: metric deltas with intervals and agreeing winners', async () => {
+    const [a, b] = [tmp(), tmp()];
+    await Promise.all([runToy(a), runToy(b)]);
+    const rows = compareReports(a, b);
+    const metrics = rows.filter((r) => r.kind === 'metric');
+    expect(metrics.length).toBe(3); // one per budget (toy has one sampler, best size per budget)
+    // the same seeds on the same backend give the same FDs: deltas are zero and consistent
+    expect(metrics.every((r) => r.change === 0 && r.agree === 'consistent')).toBe(true);
+    expect(rows.filter((r) => r.kind === 'winner').every((r) => r.agree === 'yes')).toBe(true);
+    expect(() => compareReports(a, path.join(b, 'missing'))).toThrow(/report folder not found/);
+  }, 180_000);
+
+  it('prints the plan on --dry-run and trains nothing', async () => {
+    const dir = tmp();
+    const lines: string[] = [];
+    const backend = await useCpuBackend();
+    const dataset = loadSynthetic({ count: 64, size: 8, seed: 3 });
+    const result = await runStudy({
+      preset: { name: 'toy', description: '', variants: ['toy'], budgets: [1e4, 4e4], seeds: [1, 2], sizeCount: 2, evalSamples: 16, bpdImages: 8, samplers: 'first', everyBudgetMaxEvals: 1000, kidSubsets: 2, benchSuites: [] },
+      outDir: dir,
+      dataset: 'synthetic',
+      backend,
+      registry: { toy: TOY },
+      makeJudge: (d) => toyJudge(sampleImages(d.train, 32, 0)),
+      loadData: () => dataset,
+      dryRun: true,
+      log: (line) => lines.push(line),
+    });
+    expect(result).toEqual({ jobs: 4, written: 0 });
+    expect(existsSync(path.join(dir, 'runs.csv'))).toBe(false);
+    expect(lines.some((l) => /^toy\s+s\s+2\s+[0-9.]+e\+3\s+1 \/ 7/.test(l))).toBe(true);
+    expect(lines.at(-1)).toMatch(/^total: 4 runs, .* training FLOPs, about .* of training on this backend/);
+  });
 
   it('records a diverged run as rows with status diverged, and renders a report', async () => {
     const dir = tmp();

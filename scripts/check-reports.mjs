@@ -4,7 +4,7 @@
 // preset variant present, no duplicate run keys.
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { ALL_VARIANTS, HYPOTHESIS_COLUMNS, readCsv, RUN_COLUMNS, SUMMARY_COLUMNS, WINNER_COLUMNS } from '@curtain/study';
+import { ALL_VARIANTS, HYPOTHESIS_COLUMNS, RUN_COLUMNS, readCsv, SUMMARY_COLUMNS, WINNER_COLUMNS } from '@curtain/study';
 import { runCli } from './lib/cli.mjs';
 
 await runCli(async () => {
@@ -12,7 +12,16 @@ await runCli(async () => {
   if (!dir) throw Object.assign(new Error('usage: check-reports.mjs DIR'), { name: 'UsageError' });
   const problems = [];
   const need = (cond, message) => cond || problems.push(message);
-  for (const file of ['runs.csv', 'summary.csv', 'winners.csv', 'hypothesis.csv', 'REPORT.md', 'plots/quality-vs-training-flops.svg', 'plots/quality-vs-training-flops.png', 'plots/quality-vs-sampling-cost.png']) {
+  for (const file of [
+    'runs.csv',
+    'summary.csv',
+    'winners.csv',
+    'hypothesis.csv',
+    'REPORT.md',
+    'plots/quality-vs-training-flops.svg',
+    'plots/quality-vs-training-flops.png',
+    'plots/quality-vs-sampling-cost.png',
+  ]) {
     need(existsSync(path.join(dir, file)), `missing ${file}`);
   }
   const columnsOf = (file) => Object.keys(readCsv(path.join(dir, file))[0] ?? {});
@@ -32,10 +41,14 @@ await runCli(async () => {
     if (r.status === 'ok') need(Number.isFinite(Number(r.fd)) && r.fd !== '', `runs.csv: ok row without FD: ${r.run_key}`);
   }
   for (const variant of [...ALL_VARIANTS, 'data', 'noise']) {
-    need(runs.some((r) => r.variant === variant), `runs.csv: no rows for ${variant}`);
+    need(
+      runs.some((r) => r.variant === variant),
+      `runs.csv: no rows for ${variant}`,
+    );
   }
   const hypothesis = readCsv(path.join(dir, 'hypothesis.csv'));
-  for (const h of hypothesis) need(['supported', 'refuted', 'inconclusive'].includes(h.verdict), `hypothesis.csv: bad verdict ${h.verdict}`);
+  for (const h of hypothesis)
+    need(['supported', 'refuted', 'inconclusive'].includes(h.verdict), `hypothesis.csv: bad verdict ${h.verdict}`);
   if (problems.length > 0) {
     console.error(`report schema check failed for ${dir}:\n  ${problems.join('\n  ')}`);
     process.exit(1);

@@ -1,9 +1,9 @@
 #!/usr/bin/env zx
+import path from 'node:path';
 // pnpm compare DIR_A DIR_B [--out FILE]: speed ratios per benchmark (B/A), FD
 // differences per variant and budget with 95% intervals (B - A), and whether
 // the winners agree. Prints a table and writes a CSV (default DIR_B/compare.csv).
 import { COMPARISON_COLUMNS, compareReports, comparisonTable, writeCsvAtomic } from '@curtain/study';
-import path from 'node:path';
 import { runCli } from './lib/cli.mjs';
 
 await runCli(async () => {

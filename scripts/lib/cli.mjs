@@ -4,11 +4,11 @@ export async function runCli(main) {
   try {
     await main();
   } catch (error) {
-    if (error && error.name === 'UsageError') {
+    if (error?.name === 'UsageError') {
       process.stderr.write(`error: ${error.message}\n`);
       process.exit(2);
     }
-    process.stderr.write(`${error && error.stack ? error.stack : error}\n`);
+    process.stderr.write(`${error?.stack ?? error}\n`);
     process.exit(1);
   }
 }

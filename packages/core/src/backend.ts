@@ -83,7 +83,7 @@ export function requestedBackend(argv: readonly string[] = process.argv, env = p
   const index = argv.indexOf('--backend');
   if (index >= 0) {
     const value = argv[index + 1];
-    if (!value || value.startsWith('--')) throw new UsageError('--backend needs a value: one of ' + BACKEND_NAMES.join(', '));
+    if (!value || value.startsWith('--')) throw new UsageError(`--backend needs a value: one of ${BACKEND_NAMES.join(', ')}`);
     return value;
   }
   const inline = argv.find((arg) => arg.startsWith('--backend='));

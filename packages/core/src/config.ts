@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import { UsageError } from './errors.ts';
 import type { JsonValue, ModelConfig } from './contract.ts';
+import { UsageError } from './errors.ts';
 
 /** Freezes a defaults object (deeply) so no run can mutate another's config. */
 export function frozenDefaults<C extends ModelConfig>(defaults: C): Readonly<C> {
@@ -19,17 +19,11 @@ function deepFreeze<T>(value: T): T {
  * `{...defaults, ...overrides}`, refusing keys the defaults do not have and
  * values of another type, so a typo in a preset is an error, not a silent default.
  */
-export function mergeConfig<C extends ModelConfig>(
-  defaults: Readonly<C>,
-  overrides: Partial<C> = {},
-  what = 'config',
-): Readonly<C> {
+export function mergeConfig<C extends ModelConfig>(defaults: Readonly<C>, overrides: Partial<C> = {}, what = 'config'): Readonly<C> {
   for (const [key, value] of Object.entries(overrides)) {
     if (value === undefined) continue;
     if (!(key in defaults)) {
-      throw new UsageError(
-        `${what}: unknown key '${key}'; expected one of ${Object.keys(defaults).join(', ')}`,
-      );
+      throw new UsageError(`${what}: unknown key '${key}'; expected one of ${Object.keys(defaults).join(', ')}`);
     }
     const expected = typeof defaults[key];
     if (defaults[key] !== null && typeof value !== expected) {

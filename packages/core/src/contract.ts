@@ -76,11 +76,7 @@ export interface ImageShape {
 }
 
 /** What a registry entry needs to build a model. */
-export type ModelFactory<C extends ModelConfig = ModelConfig> = (
-  config: Partial<C>,
-  shape: ImageShape,
-  seed: number,
-) => GenerativeModel;
+export type ModelFactory<C extends ModelConfig = ModelConfig> = (config: Partial<C>, shape: ImageShape, seed: number) => GenerativeModel;
 
 /**
  * Every config carries these knobs, so the study can size and train any

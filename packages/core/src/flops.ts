@@ -18,21 +18,73 @@ import { tf } from './tf.ts';
 export const ADAM_FLOPS_PER_PARAM = 14;
 
 const DATA_MOVEMENT = new Set([
-  'Reshape', 'Identity', 'Cast', 'Transpose', 'Concat', 'Slice', 'StridedSlice', 'Pad', 'PadV2',
-  'MirrorPad', 'Tile', 'Fill', 'ZerosLike', 'OnesLike', 'Pack', 'Unpack', 'ExpandDims', 'Squeeze',
-  'BroadcastTo', 'Reverse', 'Range', 'GatherV2', 'GatherNd', 'ScatterNd', 'Complex', 'Real', 'Imag',
-  'OneHot', 'SplitV', 'DepthToSpace', 'SpaceToDepth', 'BatchToSpaceND', 'SpaceToBatchND', 'Multinomial',
-  'RandomUniform', 'RandomNormal', 'RandomStandardNormal', 'TruncatedNormal', 'StopGradient',
-  'ResizeNearestNeighbor', 'ResizeNearestNeighborGrad', 'TensorScatterUpdate', 'Einsum_never',
+  'Reshape',
+  'Identity',
+  'Cast',
+  'Transpose',
+  'Concat',
+  'Slice',
+  'StridedSlice',
+  'Pad',
+  'PadV2',
+  'MirrorPad',
+  'Tile',
+  'Fill',
+  'ZerosLike',
+  'OnesLike',
+  'Pack',
+  'Unpack',
+  'ExpandDims',
+  'Squeeze',
+  'BroadcastTo',
+  'Reverse',
+  'Range',
+  'GatherV2',
+  'GatherNd',
+  'ScatterNd',
+  'Complex',
+  'Real',
+  'Imag',
+  'OneHot',
+  'SplitV',
+  'DepthToSpace',
+  'SpaceToDepth',
+  'BatchToSpaceND',
+  'SpaceToBatchND',
+  'Multinomial',
+  'RandomUniform',
+  'RandomNormal',
+  'RandomStandardNormal',
+  'TruncatedNormal',
+  'StopGradient',
+  'ResizeNearestNeighbor',
+  'ResizeNearestNeighborGrad',
+  'TensorScatterUpdate',
+  'Einsum_never',
 ]);
 
 const REDUCTIONS = new Set([
-  'Sum', 'Mean', 'Max', 'Min', 'Prod', 'All', 'Any', 'ArgMax', 'ArgMin', 'Cumsum', 'Cumprod',
-  'MaxPool', 'AvgPool', 'MaxPoolGrad', 'AvgPoolGrad', 'UnsortedSegmentSum', 'Softmax', 'LogSoftmax',
+  'Sum',
+  'Mean',
+  'Max',
+  'Min',
+  'Prod',
+  'All',
+  'Any',
+  'ArgMax',
+  'ArgMin',
+  'Cumsum',
+  'Cumprod',
+  'MaxPool',
+  'AvgPool',
+  'MaxPoolGrad',
+  'AvgPoolGrad',
+  'UnsortedSegmentSum',
+  'Softmax',
+  'LogSoftmax',
 ]);
 
-const size = (shape: readonly number[] | undefined): number =>
-  shape ? shape.reduce((product, d) => product * d, 1) : 0;
+const size = (shape: readonly number[] | undefined): number => (shape ? shape.reduce((product, d) => product * d, 1) : 0);
 
 function matmulFlops(inputs: number[][], outputs: number[][], fusedExtras: number): number {
   const [a] = inputs;
@@ -128,8 +180,6 @@ export async function countFlops(fn: () => unknown): Promise<FlopCount> {
     entry.ms += typeof k.kernelTimeMs === 'number' ? k.kernelTimeMs : 0;
     perKernel.set(k.name, entry);
   }
-  const byKernel = [...perKernel.entries()]
-    .map(([kernel, e]) => ({ kernel, ...e }))
-    .sort((a, b) => b.flops - a.flops);
+  const byKernel = [...perKernel.entries()].map(([kernel, e]) => ({ kernel, ...e })).sort((a, b) => b.flops - a.flops);
   return { total, byKernel, kernelCalls: info.kernels.length, ms };
 }

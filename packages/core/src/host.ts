@@ -31,5 +31,13 @@ export function hostFingerprint(backend: BackendInfo): HostFingerprint {
 }
 
 export const HOST_COLUMNS: ReadonlyArray<keyof HostFingerprint> = [
-  'host_cpu', 'host_cores', 'host_memory_gb', 'host_os', 'node_version', 'tfjs_version', 'backend', 'blas', 'threads',
+  'host_cpu',
+  'host_cores',
+  'host_memory_gb',
+  'host_os',
+  'node_version',
+  'tfjs_version',
+  'backend',
+  'blas',
+  'threads',
 ];

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { hostFingerprint, HOST_COLUMNS, probeBackends, requestedBackend, selectBackend, tf, UsageError } from '../src/index.ts';
+import { HOST_COLUMNS, hostFingerprint, probeBackends, requestedBackend, selectBackend, tf, UsageError } from '../src/index.ts';
 
 describe('backend choice', () => {
   it('reads --backend, --backend=, then CURTAIN_BACKEND', () => {

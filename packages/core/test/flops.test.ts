@@ -49,7 +49,16 @@ describe('FLOP counting', () => {
 
   it('counts a transposed conv as its Conv2DBackpropInput', () => {
     // dy [1,4,4,8], filter [3,3,2,8] -> dx [1,8,8,2]
-    expect(kernelFlops('Conv2DBackpropInput', [[1, 4, 4, 8], [3, 3, 2, 8]], [[1, 8, 8, 2]])).toBe(2 * 16 * 8 * 9 * 2);
+    expect(
+      kernelFlops(
+        'Conv2DBackpropInput',
+        [
+          [1, 4, 4, 8],
+          [3, 3, 2, 8],
+        ],
+        [[1, 8, 8, 2]],
+      ),
+    ).toBe(2 * 16 * 8 * 9 * 2);
   });
 
   it('counts elementwise ops once per output and data movement as free', () => {

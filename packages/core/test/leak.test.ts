@@ -7,7 +7,17 @@ beforeAll(async () => {
 
 describe('leak guard', () => {
   it('passes a function that cleans up', () => {
-    expect(assertNoLeak('tidy', () => tf.tidy(() => tf.add(tf.ones([3]), 1).sum().dataSync()[0]))).toBe(6);
+    expect(
+      assertNoLeak('tidy', () =>
+        tf.tidy(
+          () =>
+            tf
+              .add(tf.ones([3]), 1)
+              .sum()
+              .dataSync()[0],
+        ),
+      ),
+    ).toBe(6);
   });
 
   it('fails a function that leaves tensors behind', () => {

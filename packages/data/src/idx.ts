@@ -40,9 +40,7 @@ export function parseIdx(bytes: Uint8Array, file: string): IdxArray {
   const expected = dims.reduce((product, d) => product * d, 1);
   const available = bytes.length - headerBytes;
   if (available !== expected) {
-    throw new UsageError(
-      `${file}: header promises ${expected} bytes of data (dims ${dims.join('x')}) but the file holds ${available}`,
-    );
+    throw new UsageError(`${file}: header promises ${expected} bytes of data (dims ${dims.join('x')}) but the file holds ${available}`);
   }
   return { dims, data: new Uint8Array(bytes.buffer, bytes.byteOffset + headerBytes, expected) };
 }

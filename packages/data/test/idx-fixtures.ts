@@ -8,7 +8,9 @@ export function idxBytes(dims: number[], data: Uint8Array, magicType = 0x08): Bu
   const header = Buffer.alloc(4 + 4 * dims.length);
   header[2] = magicType;
   header[3] = dims.length;
-  dims.forEach((d, i) => header.writeUInt32BE(d, 4 + 4 * i));
+  dims.forEach((d, i) => {
+    header.writeUInt32BE(d, 4 + 4 * i);
+  });
   return Buffer.concat([header, Buffer.from(data)]);
 }
 

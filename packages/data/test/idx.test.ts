@@ -29,7 +29,9 @@ describe('IDX loading', () => {
   });
 
   it('names a missing directory', () => {
-    expect(() => loadDataset('mnist', { dataDir: '/nonexistent/curtain' })).toThrow(/--data-dir \/nonexistent\/curtain: directory not found/);
+    expect(() => loadDataset('mnist', { dataDir: '/nonexistent/curtain' })).toThrow(
+      /--data-dir \/nonexistent\/curtain: directory not found/,
+    );
   });
 
   it('names the missing file and the names it looked for', () => {
@@ -78,14 +80,11 @@ describe('IDX loading', () => {
     expect(() => resolveDataDir('mnist', undefined, {})).toThrow(/--data-dir/);
   });
 
-  it.runIf(Boolean(process.env.CI) || existsSync(DEBIAN_FASHION_MNIST_DIR))(
-    "finds Debian's Fashion-MNIST without configuration",
-    () => {
-      const dataset = loadDataset('fashion-mnist');
-      expect(dataset.source).toBe(DEBIAN_FASHION_MNIST_DIR);
-      expect(dataset.train.count).toBe(60_000);
-      expect(dataset.heldOut.count).toBe(10_000);
-      expect(new Set(dataset.train.labels).size).toBe(10);
-    },
-  );
+  it.runIf(Boolean(process.env.CI) || existsSync(DEBIAN_FASHION_MNIST_DIR))("finds Debian's Fashion-MNIST without configuration", () => {
+    const dataset = loadDataset('fashion-mnist');
+    expect(dataset.source).toBe(DEBIAN_FASHION_MNIST_DIR);
+    expect(dataset.train.count).toBe(60_000);
+    expect(dataset.heldOut.count).toBe(10_000);
+    expect(new Set(dataset.train.labels).size).toBe(10);
+  });
 });

@@ -129,8 +129,11 @@ export class GanModel implements GenerativeModel {
   sample(n: number, opts: SampleOptions): tf.Tensor4D {
     const temperature = opts.temperature ?? 1;
     return this.average.withAverage(() =>
-      sampleInChunks(n, SAMPLE_CHUNK, opts.seed, (size, seed) =>
-        tf.tidy(() => this.generator(tf.mul(this.latents(size, seed), temperature) as tf.Tensor2D)), // [size, H, W, C]
+      sampleInChunks(
+        n,
+        SAMPLE_CHUNK,
+        opts.seed,
+        (size, seed) => tf.tidy(() => this.generator(tf.mul(this.latents(size, seed), temperature) as tf.Tensor2D)), // [size, H, W, C]
       ),
     );
   }

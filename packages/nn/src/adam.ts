@@ -79,11 +79,13 @@ export class Adam {
       this.vars.forEach((variable, i) => {
         const g = grads[i];
         if (fused) {
-          const [next, m, v] = tf.engine().runKernel(
-            FUSED_ADAM_KERNEL,
-            { variable, grad: g, m: this.m[i], v: this.v[i] },
-            { lr: this.learningRate, beta1: this.beta1, beta2: this.beta2, epsilon: this.epsilon, step: this.steps },
-          ) as tf.Tensor[];
+          const [next, m, v] = tf
+            .engine()
+            .runKernel(
+              FUSED_ADAM_KERNEL,
+              { variable, grad: g, m: this.m[i], v: this.v[i] },
+              { lr: this.learningRate, beta1: this.beta1, beta2: this.beta2, epsilon: this.epsilon, step: this.steps },
+            ) as tf.Tensor[];
           variable.assign(next);
           this.m[i].assign(m);
           this.v[i].assign(v);

@@ -37,11 +37,17 @@ export class WeightAverage {
     if (this.updates === 0) return fn();
     const correction = 1 / (1 - this.decay ** this.updates);
     const live = this.vars.map((v) => tf.variable(v, false));
-    tf.tidy(() => this.vars.forEach((v, i) => v.assign(tf.mul(this.shadow[i], correction))));
+    tf.tidy(() => {
+      this.vars.forEach((v, i) => {
+        v.assign(tf.mul(this.shadow[i], correction));
+      });
+    });
     try {
       return fn();
     } finally {
-      this.vars.forEach((v, i) => v.assign(live[i]));
+      this.vars.forEach((v, i) => {
+        v.assign(live[i]);
+      });
       tf.dispose(live);
     }
   }
@@ -57,7 +63,10 @@ export class WeightAverage {
       offset += part.length;
     }
     writeAtomic(path.join(dir, 'ema.bin'), Buffer.from(flat.buffer));
-    writeAtomic(path.join(dir, 'ema.json'), JSON.stringify({ decay: this.decay, updates: this.updates, sizes: this.vars.map((v) => v.size) }));
+    writeAtomic(
+      path.join(dir, 'ema.json'),
+      JSON.stringify({ decay: this.decay, updates: this.updates, sizes: this.vars.map((v) => v.size) }),
+    );
   }
 
   load(dir: string): void {

@@ -7,7 +7,13 @@ export interface Layer<I extends tf.Tensor = tf.Tensor, O extends tf.Tensor = tf
 }
 
 /** x [B, in] -> [B, out] */
-export function dense(store: ParamStore, name: string, inUnits: number, outUnits: number, init: Init = 'he'): Layer<tf.Tensor2D, tf.Tensor2D> {
+export function dense(
+  store: ParamStore,
+  name: string,
+  inUnits: number,
+  outUnits: number,
+  init: Init = 'he',
+): Layer<tf.Tensor2D, tf.Tensor2D> {
   const w = store.create(`${name}/w`, [inUnits, outUnits], init);
   const b = store.create(`${name}/b`, [outUnits], 'zeros');
   return { apply: (x) => tf.add(tf.matMul(x, w), b) as tf.Tensor2D };

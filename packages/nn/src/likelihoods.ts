@@ -32,11 +32,7 @@ export function discretizedLogisticNll(x: tf.Tensor, mean: tf.Tensor, logScale: 
     // log density at the bin centre times the bin width 2/255
     const logPdfMid = tf.sub(tf.sub(tf.sub(midIn, clampedLogScale), tf.mul(2, tf.softplus(midIn))), Math.log(127.5));
     const logMid = tf.where(tf.greaterEqual(cdfDelta, 1e-5), tf.log(tf.maximum(cdfDelta, 1e-12)), logPdfMid);
-    const logProb = tf.where(
-      tf.less(xs, -0.999),
-      logCdfPlus,
-      tf.where(tf.greater(xs, 0.999), logOneMinusCdfMin, logMid),
-    );
+    const logProb = tf.where(tf.less(xs, -0.999), logCdfPlus, tf.where(tf.greater(xs, 0.999), logOneMinusCdfMin, logMid));
     return tf.neg(logProb);
   });
 }
@@ -47,19 +43,11 @@ export function discretizedLogisticNll(x: tf.Tensor, mean: tf.Tensor, logScale: 
  */
 export function gaussianKl(muQ: tf.Tensor, logVarQ: tf.Tensor, muP: tf.Tensor, logVarP: tf.Tensor): tf.Tensor {
   return tf.tidy(() =>
-    tf.mul(
-      0.5,
-      tf.sub(
-        tf.add(tf.sub(logVarP, logVarQ), tf.div(tf.add(tf.exp(logVarQ), tf.square(tf.sub(muQ, muP))), tf.exp(logVarP))),
-        1,
-      ),
-    ),
+    tf.mul(0.5, tf.sub(tf.add(tf.sub(logVarP, logVarQ), tf.div(tf.add(tf.exp(logVarQ), tf.square(tf.sub(muQ, muP))), tf.exp(logVarP))), 1)),
   );
 }
 
 /** log N(x; mu, exp(logVar)), elementwise, in nats. */
 export function gaussianLogDensity(x: tf.Tensor, mu: tf.Tensor, logVar: tf.Tensor): tf.Tensor {
-  return tf.tidy(() =>
-    tf.mul(-0.5, tf.add(tf.add(Math.log(2 * Math.PI), logVar), tf.div(tf.square(tf.sub(x, mu)), tf.exp(logVar)))),
-  );
+  return tf.tidy(() => tf.mul(-0.5, tf.add(tf.add(Math.log(2 * Math.PI), logVar), tf.div(tf.square(tf.sub(x, mu)), tf.exp(logVar)))));
 }

@@ -1,6 +1,6 @@
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { SeededRng, tf, UsageError } from '@curtain/core';
+import { type SeededRng, tf, UsageError } from '@curtain/core';
 
 export type Init =
   | 'zeros'

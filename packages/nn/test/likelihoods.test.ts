@@ -8,7 +8,12 @@ beforeAll(async () => {
 
 describe('likelihoods', () => {
   it('discretised logistic puts total mass 1 on the 256 levels', () => {
-    for (const [mean, logScale] of [[0, -1], [0.7, -3], [-0.95, -2], [0.2, 0.5]]) {
+    for (const [mean, logScale] of [
+      [0, -1],
+      [0.7, -3],
+      [-0.95, -2],
+      [0.2, 0.5],
+    ]) {
       const levels = tf.div(tf.range(0, 256), 255);
       const nll = discretizedLogisticNll(levels, tf.scalar(mean), tf.scalar(logScale));
       const total = tf.sum(tf.exp(tf.neg(nll))).dataSync()[0];

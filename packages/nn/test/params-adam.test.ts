@@ -1,7 +1,7 @@
-import { assertNoLeak, SeededRng, tf, useCpuBackend } from '@curtain/core';
 import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { assertNoLeak, SeededRng, tf, useCpuBackend } from '@curtain/core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Adam, conv2d, dense, maxWeightChange, ParamStore, snapshotWeights, WeightAverage } from '../src/index.ts';
 
@@ -36,7 +36,7 @@ describe('parameters', () => {
     dense(c, 'fc', 6, 4);
     expect(() => c.load(dir)).toThrow(/'fc\/w' has shape 6x3, model expects 6x4/);
     expect(() => c.load(path.join(dir, 'nope'))).toThrow(/not a checkpoint/);
-    [a, b, c].forEach((s) => s.dispose());
+    for (const s of [a, b, c]) s.dispose();
   });
 });
 
@@ -52,7 +52,10 @@ describe('Adam', () => {
     const v = [0, 0, 0];
     for (let t = 1; t <= 5; t++) {
       const stats = assertNoLeak('adam step', () => adam.step(() => tf.sum(tf.square(w)) as tf.Scalar));
-      expect(stats.loss).toBeCloseTo(ref.reduce((s, x) => s + x * x, 0), 4);
+      expect(stats.loss).toBeCloseTo(
+        ref.reduce((s, x) => s + x * x, 0),
+        4,
+      );
       for (let i = 0; i < 3; i++) {
         const g = 2 * ref[i];
         m[i] = 0.9 * m[i] + 0.1 * g;
@@ -61,7 +64,9 @@ describe('Adam', () => {
       }
     }
     const got = Array.from(w.dataSync());
-    got.forEach((x, i) => expect(x).toBeCloseTo(ref[i], 4));
+    got.forEach((x, i) => {
+      expect(x).toBeCloseTo(ref[i], 4);
+    });
     adam.dispose();
     store.dispose();
   });
@@ -105,7 +110,7 @@ describe('WeightAverage', () => {
     const again = new WeightAverage([w], 0.5);
     again.load(dir);
     expect(again.withAverage(() => Array.from(w.dataSync()))).toEqual(inside);
-    [ema, again].forEach((e) => e.dispose());
+    for (const e of [ema, again]) e.dispose();
     store.dispose();
   });
 

@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import { UsageError } from '@curtain/core';
-import { ALL_VARIANTS, getPreset, parseBudget, type Preset } from './presets.ts';
 import { parseShard, type Shard } from './plan.ts';
+import { ALL_VARIANTS, getPreset, type Preset, parseBudget } from './presets.ts';
 
 export interface StudyArgs {
   preset: Preset;
@@ -18,32 +18,43 @@ export interface StudyArgs {
  * --seeds narrow or override the preset (the run keys record the result).
  */
 export function parseStudyArgs(argv: string[]): StudyArgs {
-  let parsed;
+  let parsed: ReturnType<typeof parseStudyFlags>;
   try {
-    parsed = parseArgs({
-      args: argv,
-      options: {
-        preset: { type: 'string', default: 'quick' },
-        out: { type: 'string' },
-        dataset: { type: 'string', default: 'digits' },
-        'data-dir': { type: 'string' },
-        backend: { type: 'string' },
-        shard: { type: 'string' },
-        'dry-run': { type: 'boolean', default: false },
-        variants: { type: 'string' },
-        budgets: { type: 'string' },
-        seeds: { type: 'string' },
-        samples: { type: 'string' },
-      },
-      allowPositionals: false,
-    });
+    parsed = parseStudyFlags(argv);
   } catch (error) {
     throw new UsageError((error as Error).message);
   }
+  return resolveStudyArgs(parsed);
+}
+
+function parseStudyFlags(argv: string[]) {
+  return parseArgs({
+    args: argv,
+    options: {
+      preset: { type: 'string', default: 'quick' },
+      out: { type: 'string' },
+      dataset: { type: 'string', default: 'digits' },
+      'data-dir': { type: 'string' },
+      backend: { type: 'string' },
+      shard: { type: 'string' },
+      'dry-run': { type: 'boolean', default: false },
+      variants: { type: 'string' },
+      budgets: { type: 'string' },
+      seeds: { type: 'string' },
+      samples: { type: 'string' },
+    },
+    allowPositionals: false,
+  });
+}
+
+function resolveStudyArgs(parsed: ReturnType<typeof parseStudyFlags>): StudyArgs {
   const v = parsed.values;
   let preset = getPreset(v.preset as string);
   if (v.variants) {
-    const names = (v.variants as string).split(',').map((s) => s.trim()).filter(Boolean);
+    const names = (v.variants as string)
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
     for (const name of names) {
       if (!(ALL_VARIANTS as readonly string[]).includes(name)) {
         throw new UsageError(`--variants: unknown paradigm '${name}'; expected one of ${ALL_VARIANTS.join(', ')}`);

@@ -5,10 +5,37 @@ import { HOST_COLUMNS } from '@curtain/core';
  * budget, sampler) evaluation; `run_key` hashes everything that defines it.
  */
 export const RUN_COLUMNS = [
-  'run_key', 'job_key', 'paradigm', 'variant', 'sampler', 'size', 'seed', 'budget_flops', 'flops_per_step', 'steps',
-  'train_seconds', 'status', 'fd', 'kid', 'kid_std', 'precision', 'recall', 'bpd', 'bpd_kind', 'network_evals',
-  'sample_flops', 'sample_ms', 'eval_samples', 'evaluator_id', 'dataset', 'protocol', 'params', 'note', 'config',
-  ...HOST_COLUMNS, 'finished_at',
+  'run_key',
+  'job_key',
+  'paradigm',
+  'variant',
+  'sampler',
+  'size',
+  'seed',
+  'budget_flops',
+  'flops_per_step',
+  'steps',
+  'train_seconds',
+  'status',
+  'fd',
+  'kid',
+  'kid_std',
+  'precision',
+  'recall',
+  'bpd',
+  'bpd_kind',
+  'network_evals',
+  'sample_flops',
+  'sample_ms',
+  'eval_samples',
+  'evaluator_id',
+  'dataset',
+  'protocol',
+  'params',
+  'note',
+  'config',
+  ...HOST_COLUMNS,
+  'finished_at',
 ] as const;
 
 export type RunColumn = (typeof RUN_COLUMNS)[number];
@@ -22,5 +49,4 @@ export const STATUSES = ['ok', 'diverged', 'collapsed'] as const;
 /** Variants that are reference rows rather than models. */
 export const REFERENCE_VARIANTS = ['data', 'noise'] as const;
 
-export const num = (value: string | number | undefined): number =>
-  value === undefined || value === '' ? Number.NaN : Number(value);
+export const num = (value: string | number | undefined): number => (value === undefined || value === '' ? Number.NaN : Number(value));

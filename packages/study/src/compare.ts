@@ -25,7 +25,9 @@ function benchRows(dir: string): Map<string, CsvRow> {
   const out = new Map<string, CsvRow>();
   const benchDir = existsSync(path.join(dir, 'bench')) ? path.join(dir, 'bench') : dir;
   if (!existsSync(benchDir)) return out;
-  for (const file of readdirSync(benchDir).filter((f) => f.endsWith('.csv') && !['runs.csv', 'summary.csv', 'winners.csv', 'hypothesis.csv', 'compare.csv'].includes(f))) {
+  for (const file of readdirSync(benchDir).filter(
+    (f) => f.endsWith('.csv') && !['runs.csv', 'summary.csv', 'winners.csv', 'hypothesis.csv', 'compare.csv'].includes(f),
+  )) {
     for (const row of readCsv(path.join(benchDir, file))) {
       const rate = num(row.examples_per_s ?? row.samples_per_s ?? '');
       const name = `${file.replace('.csv', '')}:${row.case ?? row.variant ?? ''}:${row.sampler ?? ''}:${row.backend ?? ''}`;
@@ -48,7 +50,17 @@ export function compareReports(dirA: string, dirB: string): ComparisonRow[] {
     const rowB = benchB.get(name);
     if (!rowB) continue;
     const rate = (r: CsvRow) => (Number.isFinite(num(r.examples_per_s)) ? num(r.examples_per_s) : 1000 / num(r.ms_per_sample));
-    out.push({ kind: 'speed', name, budget_flops: '', a: rate(rowA), b: rate(rowB), change: rate(rowB) / rate(rowA), low: Number.NaN, high: Number.NaN, agree: '' });
+    out.push({
+      kind: 'speed',
+      name,
+      budget_flops: '',
+      a: rate(rowA),
+      b: rate(rowB),
+      change: rate(rowB) / rate(rowA),
+      low: Number.NaN,
+      high: Number.NaN,
+      agree: '',
+    });
   }
   const runsA = readCsv(path.join(dirA, 'runs.csv'));
   const runsB = readCsv(path.join(dirB, 'runs.csv'));
@@ -57,20 +69,49 @@ export function compareReports(dirA: string, dirB: string): ComparisonRow[] {
     const b = sumB.find((s) => s.entry === a.entry && s.budget_flops === a.budget_flops);
     if (!b) continue;
     const diff = differenceInterval(b.fd_values, a.fd_values);
-    out.push({ kind: 'metric', name: `fd:${a.entry}`, budget_flops: a.budget_flops, a: a.fd_mean, b: b.fd_mean, change: diff.mean, low: diff.low, high: diff.high, agree: diff.low > 0 || diff.high < 0 ? 'differs' : 'consistent' });
+    out.push({
+      kind: 'metric',
+      name: `fd:${a.entry}`,
+      budget_flops: a.budget_flops,
+      a: a.fd_mean,
+      b: b.fd_mean,
+      change: diff.mean,
+      low: diff.low,
+      high: diff.high,
+      agree: diff.low > 0 || diff.high < 0 ? 'differs' : 'consistent',
+    });
   }
   const [winA, winB] = [pickWinners(sumA), pickWinners(sumB)];
   for (const a of winA) {
     const b = winB.find((w) => w.budget_flops === a.budget_flops);
     if (!b) continue;
-    out.push({ kind: 'winner', name: 'verdict', budget_flops: a.budget_flops, a: a.verdict, b: b.verdict, change: Number.NaN, low: Number.NaN, high: Number.NaN, agree: a.verdict === b.verdict ? 'yes' : 'no' });
+    out.push({
+      kind: 'winner',
+      name: 'verdict',
+      budget_flops: a.budget_flops,
+      a: a.verdict,
+      b: b.verdict,
+      change: Number.NaN,
+      low: Number.NaN,
+      high: Number.NaN,
+      agree: a.verdict === b.verdict ? 'yes' : 'no',
+    });
   }
   return out;
 }
 
 export function comparisonTable(rows: ComparisonRow[]): string {
   const show = (v: number | string) => (typeof v === 'number' ? (Number.isFinite(v) ? String(Number(v.toPrecision(4))) : '') : v);
-  const table = rows.map((r) => [r.kind, r.name, show(r.budget_flops), show(r.a), show(r.b), show(r.change), Number.isFinite(r.low) ? `[${show(r.low)}, ${show(r.high)}]` : '', r.agree]);
+  const table = rows.map((r) => [
+    r.kind,
+    r.name,
+    show(r.budget_flops),
+    show(r.a),
+    show(r.b),
+    show(r.change),
+    Number.isFinite(r.low) ? `[${show(r.low)}, ${show(r.high)}]` : '',
+    r.agree,
+  ]);
   const header = ['kind', 'name', 'budget', 'A', 'B', 'B/A or B-A', '95%', 'agree'];
   const widths = header.map((h, i) => Math.max(h.length, ...table.map((r) => String(r[i]).length)));
   return [header, ...table].map((r) => r.map((c, i) => String(c).padEnd(widths[i])).join('  ')).join('\n');

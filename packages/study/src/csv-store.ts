@@ -29,9 +29,12 @@ export function appendCsv(file: string, columns: readonly string[], rows: Array<
   mkdirSync(path.dirname(file), { recursive: true });
   const header = !existsSync(file) || readFileSync(file, 'utf8').length === 0;
   if (!header) repairTrailingLine(file);
-  const text = stringify(rows.map((row) => columns.map((c) => cell(row[c]))), {
-    header: false,
-  });
+  const text = stringify(
+    rows.map((row) => columns.map((c) => cell(row[c]))),
+    {
+      header: false,
+    },
+  );
   appendFileSync(file, (header ? stringify([columns as string[]]) : '') + text);
 }
 

@@ -12,7 +12,7 @@ export const REAL_REFERENCE_SEED = 0;
  * training images (fixed seed) as the real side of every comparison.
  */
 export function metricsJudge(dataset: Dataset, preset: Preset): QualityJudge {
-  let evaluator;
+  let evaluator: ReturnType<typeof loadEvaluator>;
   try {
     evaluator = loadEvaluator(dataset.name);
   } catch (error) {

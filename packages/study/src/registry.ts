@@ -1,5 +1,5 @@
-import type { ParadigmEntry } from '@curtain/core';
 import { PIXELCNN } from '@curtain/autoregressive';
+import type { ParadigmEntry } from '@curtain/core';
 import { DDPM } from '@curtain/diffusion';
 import { FLOW } from '@curtain/flow';
 import { GAN } from '@curtain/gan';

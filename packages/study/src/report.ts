@@ -106,7 +106,7 @@ function bpdVsFlops(summary: SummaryRow[]): string | undefined {
   const series: ChartSeries[] = [...byEntry(summary)]
     .filter(([, rows]) => rows.some((s) => Number.isFinite(s.bpd_mean)))
     .filter(([entry, rows]) => !entry.includes('/') || entry === `${rows[0].variant}/${rows[0].sampler}`)
-    .map(([entry, rows]) => ({
+    .map(([, rows]) => ({
       label: `${rows[0].variant} (${rows[0].bpd_kind})`,
       points: rows.map((s) => ({ x: s.budget_flops, y: s.bpd_mean, low: s.bpd_low, high: s.bpd_high })),
     }));
@@ -151,11 +151,15 @@ function reportMarkdown(
   const studyFile = path.join(dir, 'study.json');
   const study = existsSync(studyFile) ? JSON.parse(readFileSync(studyFile, 'utf8')) : {};
   const first = rows.find((r) => r.paradigm !== 'reference') ?? rows[0] ?? {};
-  const statusCounts = ['ok', 'diverged', 'collapsed'].map((s) => `${rows.filter((r) => r.paradigm !== 'reference' && r.status === s).length} ${s}`).join(', ');
+  const statusCounts = ['ok', 'diverged', 'collapsed']
+    .map((s) => `${rows.filter((r) => r.paradigm !== 'reference' && r.status === s).length} ${s}`)
+    .join(', ');
   const lines: string[] = [];
   lines.push(`# curtain report: ${study.preset?.name ?? path.basename(dir)} preset on ${first.dataset ?? '?'}`);
   lines.push('');
-  lines.push(`Generated from \`runs.csv\` (${rows.length} rows: ${statusCounts}; plus reference rows). Backend **${first.backend ?? '?'}** (${first.blas ?? '?'}, ${first.threads ?? '?'} threads) on ${first.host_cpu ?? '?'}, ${first.host_cores ?? '?'} cores; tfjs ${first.tfjs_version ?? '?'}, Node ${first.node_version ?? '?'}. Evaluator \`${first.evaluator_id ?? '?'}\`, ${first.eval_samples ?? '?'} generated vs real images per FD. Protocol: nested budgets (one run per size and seed, constant learning rate, evaluated as it passes each budget); each variant is scored at its best size per budget; intervals are 95% Student-t over seeds.`);
+  lines.push(
+    `Generated from \`runs.csv\` (${rows.length} rows: ${statusCounts}; plus reference rows). Backend **${first.backend ?? '?'}** (${first.blas ?? '?'}, ${first.threads ?? '?'} threads) on ${first.host_cpu ?? '?'}, ${first.host_cores ?? '?'} cores; tfjs ${first.tfjs_version ?? '?'}, Node ${first.node_version ?? '?'}. Evaluator \`${first.evaluator_id ?? '?'}\`, ${first.eval_samples ?? '?'} generated vs real images per FD. Protocol: nested budgets (one run per size and seed, constant learning rate, evaluated as it passes each budget); each variant is scored at its best size per budget; intervals are 95% Student-t over seeds.`,
+  );
   lines.push('');
   lines.push('## The answer');
   lines.push('');
@@ -163,7 +167,9 @@ function reportMarkdown(
   lines.push('');
   lines.push(`Does predictive coding close the VAE–diffusion gap? ${hypothesisSentence(hypothesis)}`);
   lines.push('');
-  lines.push(`Reference points: real held-out data scores FD ${fmt(references[0].y)} (the floor), uniform noise ${fmt(references[1].y)} (the ceiling).`);
+  lines.push(
+    `Reference points: real held-out data scores FD ${fmt(references[0].y)} (the floor), uniform noise ${fmt(references[1].y)} (the ceiling).`,
+  );
   lines.push('');
   lines.push('![quality against training FLOPs](plots/quality-vs-training-flops.png)');
   lines.push('');
@@ -177,25 +183,38 @@ function reportMarkdown(
   lines.push('');
   lines.push('| budget (FLOPs) | best mean | FD | runner-up | FD | verdict |');
   lines.push('|---|---|---|---|---|---|');
-  for (const w of winners) lines.push(`| ${fmtFlops(w.budget_flops)} | ${w.winner} | ${fmt(w.winner_fd)} | ${w.runner_up} | ${fmt(w.runner_up_fd)} | ${w.verdict} |`);
+  for (const w of winners)
+    lines.push(
+      `| ${fmtFlops(w.budget_flops)} | ${w.winner} | ${fmt(w.winner_fd)} | ${w.runner_up} | ${fmt(w.runner_up_fd)} | ${w.verdict} |`,
+    );
   lines.push('');
   lines.push('## Predictive-coding hypothesis');
   lines.push('');
-  lines.push('Treatment `pcvae` (latents code prediction residuals), control `hvae` (same hierarchy, no residual coding), baseline `vae`, target `ddpm`. Supported when pcvae beats both hvae and vae with 95% intervals of the differences below zero; refuted when pcvae − hvae lies wholly above zero.');
+  lines.push(
+    'Treatment `pcvae` (latents code prediction residuals), control `hvae` (same hierarchy, no residual coding), baseline `vae`, target `ddpm`. Supported when pcvae beats both hvae and vae with 95% intervals of the differences below zero; refuted when pcvae − hvae lies wholly above zero.',
+  );
   lines.push('');
-  lines.push('The hypothesis presupposes that diffusion beats the VAEs; `premise` says whether ddpm\'s FD interval lies wholly below hvae\'s at that budget, and the share of the gap closed is given only where it does.');
+  lines.push(
+    "The hypothesis presupposes that diffusion beats the VAEs; `premise` says whether ddpm's FD interval lies wholly below hvae's at that budget, and the share of the gap closed is given only where it does.",
+  );
   lines.push('');
   lines.push('| budget | vae | hvae | pcvae | ddpm | pcvae − hvae [95%] | pcvae − vae [95%] | premise | gap closed | verdict |');
   lines.push('|---|---|---|---|---|---|---|---|---|---|');
   for (const h of hypothesis) {
-    lines.push(`| ${fmtFlops(h.budget_flops)} | ${fmt(h.vae_fd)} | ${fmt(h.hvae_fd)} | ${fmt(h.pcvae_fd)} | ${fmt(h.ddpm_fd)} | ${fmtInterval(h.pcvae_minus_hvae, h.pcvae_minus_hvae_low, h.pcvae_minus_hvae_high)} | ${fmtInterval(h.pcvae_minus_vae, h.pcvae_minus_vae_low, h.pcvae_minus_vae_high)} | ${h.premise} | ${fmt(h.gap_closed, 2)} | ${h.verdict} |`);
+    lines.push(
+      `| ${fmtFlops(h.budget_flops)} | ${fmt(h.vae_fd)} | ${fmt(h.hvae_fd)} | ${fmt(h.pcvae_fd)} | ${fmt(h.ddpm_fd)} | ${fmtInterval(h.pcvae_minus_hvae, h.pcvae_minus_hvae_low, h.pcvae_minus_hvae_high)} | ${fmtInterval(h.pcvae_minus_vae, h.pcvae_minus_vae_low, h.pcvae_minus_vae_high)} | ${h.premise} | ${fmt(h.gap_closed, 2)} | ${h.verdict} |`,
+    );
   }
   lines.push('');
   lines.push('## All variants');
   lines.push('');
-  lines.push('FD, KID (×10³) and bits/dim are means over seeds with 95% intervals; P/R are precision and recall (k = 3); cost is per sample.');
+  lines.push(
+    'FD, KID (×10³) and bits/dim are means over seeds with 95% intervals; P/R are precision and recall (k = 3); cost is per sample.',
+  );
   lines.push('');
-  lines.push('| budget | variant | size | seeds | FD [95%] | KID×1e3 | P | R | bits/dim | net evals | ms/sample | sample FLOPs | train s |');
+  lines.push(
+    '| budget | variant | size | seeds | FD [95%] | KID×1e3 | P | R | bits/dim | net evals | ms/sample | sample FLOPs | train s |',
+  );
   lines.push('|---|---|---|---|---|---|---|---|---|---|---|---|---|');
   for (const s of summary) {
     const flags = [s.diverged ? `${s.diverged} diverged` : '', s.collapsed ? `${s.collapsed} collapsed` : ''].filter(Boolean).join(', ');
@@ -227,13 +246,19 @@ function reportMarkdown(
     lines.push('');
     lines.push('| case | backend | examples/s | GFLOP/s | PyTorch examples/s | ratio |');
     lines.push('|---|---|---|---|---|---|');
-    for (const r of rowsBench) lines.push(`| ${r.case} | ${r.backend} | ${fmt(num(r.examples_per_s))} | ${fmt(num(r.gflops))} | ${fmt(num(r.peer_examples_per_s))} | ${fmt(num(r.peer_ratio), 2)} |`);
+    for (const r of rowsBench)
+      lines.push(
+        `| ${r.case} | ${r.backend} | ${fmt(num(r.examples_per_s))} | ${fmt(num(r.gflops))} | ${fmt(num(r.peer_examples_per_s))} | ${fmt(num(r.peer_ratio), 2)} |`,
+      );
     lines.push('');
   }
   lines.push('## Files');
   lines.push('');
-  lines.push('`runs.csv` (one row per run, every parameter and the host fingerprint), `summary.csv`, `winners.csv`, `hypothesis.csv`, `plots/*.svg|png`, `grids/*.png`. Regenerate with `pnpm reports --preset ' + (study.preset?.name ?? 'quick') + '`.');
+  lines.push(
+    '`runs.csv` (one row per run, every parameter and the host fingerprint), `summary.csv`, `winners.csv`, `hypothesis.csv`, `plots/*.svg|png`, `grids/*.png`. Regenerate with `pnpm reports --preset ' +
+      (study.preset?.name ?? 'quick') +
+      '`.',
+  );
   lines.push('');
   return lines.join('\n');
 }
-

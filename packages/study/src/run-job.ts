@@ -12,10 +12,10 @@ import {
 } from '@curtain/core';
 import { BatchStream, type Dataset, imagesToTensor } from '@curtain/data';
 import type { RunRow } from './columns.ts';
+import { gridPath } from './grid-path.ts';
 import type { QualityJudge } from './judge.ts';
 import { type Job, type PlanContext, runKey } from './plan.ts';
 import type { Preset } from './presets.ts';
-import { gridPath } from './grid-path.ts';
 import { writeSampleGrid } from './sample-grid.ts';
 
 export interface JobEnvironment {
@@ -107,7 +107,9 @@ export async function runJob(job: Job, env: JobEnvironment, isSmallestSize: bool
       );
     }
     for (const skipped of job.budgets.filter((b) => !reachable.some((r) => r.budget === b))) {
-      env.log(`${job.variant}/${job.size}: budget ${skipped.toExponential(1)} is below one step (${flopsPerStep.toExponential(2)} FLOPs); skipped`);
+      env.log(
+        `${job.variant}/${job.size}: budget ${skipped.toExponential(1)} is below one step (${flopsPerStep.toExponential(2)} FLOPs); skipped`,
+      );
     }
     env.onTrained(flopsPerStep, `${job.variant}/${job.size} seed ${job.seed}`);
 
@@ -171,7 +173,15 @@ export async function runJob(job: Job, env: JobEnvironment, isSmallestSize: bool
         const gridFile = env.writeGrids
           ? path.join(env.outDir, gridPath({ variant: job.variant, sampler: sampler.label, best_size: job.size, budget_flops: budget }))
           : undefined;
-        const evaluation = await evaluateSamples(model, sampler, job.seed * 1000 + rows.length, preset.evalSamples, env.judge, gridFile, sampleFlopsCache);
+        const evaluation = await evaluateSamples(
+          model,
+          sampler,
+          job.seed * 1000 + rows.length,
+          preset.evalSamples,
+          env.judge,
+          gridFile,
+          sampleFlopsCache,
+        );
         rows.push({ ...base, ...evaluation });
       }
       env.appendRows(rows);

@@ -1,7 +1,7 @@
 /** Two-sided 95% Student-t critical values for 1..30 degrees of freedom. */
 const T95 = [
-  12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228, 2.201, 2.179, 2.16, 2.145, 2.131, 2.12, 2.11,
-  2.101, 2.093, 2.086, 2.08, 2.074, 2.069, 2.064, 2.06, 2.056, 2.052, 2.048, 2.045, 2.042,
+  12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228, 2.201, 2.179, 2.16, 2.145, 2.131, 2.12, 2.11, 2.101, 2.093, 2.086,
+  2.08, 2.074, 2.069, 2.064, 2.06, 2.056, 2.052, 2.048, 2.045, 2.042,
 ];
 
 export function tCritical95(df: number): number {
@@ -35,7 +35,8 @@ export function differenceInterval(a: number[], b: number[]): Interval {
   const x = meanInterval(a);
   const y = meanInterval(b);
   const mean = x.mean - y.mean;
-  if (x.n < 2 || y.n < 2) return { mean, low: Number.NEGATIVE_INFINITY, high: Number.POSITIVE_INFINITY, n: Math.min(x.n, y.n), std: Number.NaN };
+  if (x.n < 2 || y.n < 2)
+    return { mean, low: Number.NEGATIVE_INFINITY, high: Number.POSITIVE_INFINITY, n: Math.min(x.n, y.n), std: Number.NaN };
   const va = x.std ** 2 / x.n;
   const vb = y.std ** 2 / y.n;
   const se = Math.sqrt(va + vb);

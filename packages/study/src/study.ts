@@ -1,11 +1,11 @@
-import { accessSync, constants, mkdirSync, writeFileSync, rmSync } from 'node:fs';
+import { accessSync, constants, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { type BackendInfo, hostFingerprint, SeededRng, tf, UsageError } from '@curtain/core';
 import { type Dataset, loadDataset, sampleImages } from '@curtain/data';
 import { RUN_COLUMNS, type RunRow } from './columns.ts';
 import { appendCsv, readCsv, writeTextAtomic } from './csv-store.ts';
 import type { QualityJudge } from './judge.ts';
-import { inShard, type Job, type PlanContext, planJobs, referenceKey, type Registry, type Shard } from './plan.ts';
+import { inShard, type Job, type PlanContext, planJobs, type Registry, referenceKey, type Shard } from './plan.ts';
 import type { Preset } from './presets.ts';
 import { formatDuration, Progress } from './progress.ts';
 import { budgetSteps, measureStepFlops, runJob } from './run-job.ts';
@@ -55,7 +55,9 @@ export async function runStudy(opts: StudyOptions): Promise<{ jobs: number; writ
   const allJobs = planJobs(preset, opts.registry, context);
   const jobs = allJobs.filter((_, position) => inShard(position, opts.shard));
   const shardLabel = opts.shard ? ` (shard ${opts.shard.index}/${opts.shard.count})` : '';
-  log(`study ${preset.name} on ${opts.dataset}${shardLabel}: ${jobs.length} training runs, budgets ${preset.budgets.map((b) => b.toExponential(0)).join(', ')} FLOPs, ${preset.seeds.length} seeds`);
+  log(
+    `study ${preset.name} on ${opts.dataset}${shardLabel}: ${jobs.length} training runs, budgets ${preset.budgets.map((b) => b.toExponential(0)).join(', ')} FLOPs, ${preset.seeds.length} seeds`,
+  );
 
   if (opts.dryRun) {
     await printPlan(jobs, dataset, log);
@@ -68,7 +70,11 @@ export async function runStudy(opts: StudyOptions): Promise<{ jobs: number; writ
   const host = hostFingerprint(opts.backend);
   writeTextAtomic(
     path.join(opts.outDir, 'study.json'),
-    JSON.stringify({ preset, dataset: opts.dataset, source: dataset.source, evaluatorId: judge.evaluatorId, host, protocol: 'nested-v1' }, null, 2),
+    JSON.stringify(
+      { preset, dataset: opts.dataset, source: dataset.source, evaluatorId: judge.evaluatorId, host, protocol: 'nested-v1' },
+      null,
+      2,
+    ),
   );
   const appendRows = (rows: RunRow[]) => appendCsv(runsFile, RUN_COLUMNS, rows);
 
@@ -83,25 +89,32 @@ export async function runStudy(opts: StudyOptions): Promise<{ jobs: number; writ
     const isSmallestSize = job.size === Object.keys(job.entry.sizes)[0];
     const before = performance.now();
     let trained = 0;
-    await runJob(job, {
-      dataset,
-      preset,
-      context,
-      judge,
-      host,
-      backend: opts.backend,
-      outDir: opts.outDir,
-      doneKeys,
-      appendRows,
-      onTrained: (flops, label) => {
-        trained += flops;
-        progress.advance(flops, label);
+    await runJob(
+      job,
+      {
+        dataset,
+        preset,
+        context,
+        judge,
+        host,
+        backend: opts.backend,
+        outDir: opts.outDir,
+        doneKeys,
+        appendRows,
+        onTrained: (flops, label) => {
+          trained += flops;
+          progress.advance(flops, label);
+        },
+        log: (line) => log(line),
+        writeGrids: job.seed === firstSeed,
       },
-      log: (line) => log(line),
-      writeGrids: job.seed === firstSeed,
-    }, isSmallestSize);
+      isSmallestSize,
+    );
     // a job that stopped early (skipped, reachable budgets below the maximum) still counts as done
-    progress.advance(Math.max(0, Math.max(...job.budgets) - trained), `${job.variant}/${job.size} seed ${job.seed} done in ${formatDuration((performance.now() - before) / 1000)}`);
+    progress.advance(
+      Math.max(0, Math.max(...job.budgets) - trained),
+      `${job.variant}/${job.size} seed ${job.seed} done in ${formatDuration((performance.now() - before) / 1000)}`,
+    );
   }
   progress.finish();
   return { jobs: jobs.length, written: doneKeys.size - startCount };
@@ -124,20 +137,46 @@ function referenceRows(
       const images =
         variant === 'data'
           ? sampleImages(dataset.heldOut, n, seed)
-          : tf.tensor4d(
-              new SeededRng(seed).fillUniform(new Float32Array(n * dataset.heldOut.height * dataset.heldOut.width)),
-              [n, dataset.heldOut.height, dataset.heldOut.width, 1],
-            );
+          : tf.tensor4d(new SeededRng(seed).fillUniform(new Float32Array(n * dataset.heldOut.height * dataset.heldOut.width)), [
+              n,
+              dataset.heldOut.height,
+              dataset.heldOut.width,
+              1,
+            ]);
       const quality = judge.judge(images);
       images.dispose();
       rows.push({
-        run_key: key, job_key: '', paradigm: 'reference', variant, sampler: '', size: '', seed, budget_flops: '',
-        flops_per_step: '', steps: '', train_seconds: '', status: 'ok', fd: quality.fd, kid: quality.kid,
-        kid_std: quality.kidStd, precision: quality.precision, recall: quality.recall, bpd: '', bpd_kind: '',
-        network_evals: '', sample_flops: '', sample_ms: '', eval_samples: n, evaluator_id: context.evaluatorId,
-        dataset: context.dataset, protocol: 'nested-v1', params: '', config: '',
+        run_key: key,
+        job_key: '',
+        paradigm: 'reference',
+        variant,
+        sampler: '',
+        size: '',
+        seed,
+        budget_flops: '',
+        flops_per_step: '',
+        steps: '',
+        train_seconds: '',
+        status: 'ok',
+        fd: quality.fd,
+        kid: quality.kid,
+        kid_std: quality.kidStd,
+        precision: quality.precision,
+        recall: quality.recall,
+        bpd: '',
+        bpd_kind: '',
+        network_evals: '',
+        sample_flops: '',
+        sample_ms: '',
+        eval_samples: n,
+        evaluator_id: context.evaluatorId,
+        dataset: context.dataset,
+        protocol: 'nested-v1',
+        params: '',
+        config: '',
         note: variant === 'data' ? 'held-out real images against training images' : 'uniform noise images',
-        ...host, finished_at: new Date().toISOString(),
+        ...host,
+        finished_at: new Date().toISOString(),
       });
       doneKeys.add(key);
     }
@@ -161,8 +200,13 @@ async function printPlan(jobs: Job[], dataset: Dataset, log: (line: string) => v
     if (job.seed !== jobs.find((j) => j.variant === job.variant && j.size === job.size)?.seed) continue;
     const seeds = jobs.filter((j) => j.variant === job.variant && j.size === job.size).length;
     log(
-      `${job.variant.padEnd(9)} ${job.size.padEnd(5)} ${String(seeds).padStart(5)}  ${flopsPerStep.toExponential(2).padStart(9)}   ${steps.map((s) => s.steps).join(' / ').padEnd(30)}  ${formatDuration((maxSteps * stepMs * seeds) / 1000)}`,
+      `${job.variant.padEnd(9)} ${job.size.padEnd(5)} ${String(seeds).padStart(5)}  ${flopsPerStep.toExponential(2).padStart(9)}   ${steps
+        .map((s) => s.steps)
+        .join(' / ')
+        .padEnd(30)}  ${formatDuration((maxSteps * stepMs * seeds) / 1000)}`,
     );
   }
-  log(`total: ${jobs.length} runs, ${totalFlops.toExponential(2)} training FLOPs, about ${formatDuration(totalSeconds)} of training on this backend (plus evaluation)`);
+  log(
+    `total: ${jobs.length} runs, ${totalFlops.toExponential(2)} training FLOPs, about ${formatDuration(totalSeconds)} of training on this backend (plus evaluation)`,
+  );
 }

@@ -36,9 +36,30 @@ export interface SummaryRow {
 }
 
 export const SUMMARY_COLUMNS = [
-  'entry', 'variant', 'sampler', 'budget_flops', 'best_size', 'seeds', 'diverged', 'collapsed', 'fd_mean', 'fd_low', 'fd_high',
-  'kid_mean', 'kid_low', 'kid_high', 'precision_mean', 'recall_mean', 'bpd_mean', 'bpd_low', 'bpd_high', 'bpd_kind',
-  'network_evals', 'sample_flops', 'sample_ms_mean', 'train_seconds_mean',
+  'entry',
+  'variant',
+  'sampler',
+  'budget_flops',
+  'best_size',
+  'seeds',
+  'diverged',
+  'collapsed',
+  'fd_mean',
+  'fd_low',
+  'fd_high',
+  'kid_mean',
+  'kid_low',
+  'kid_high',
+  'precision_mean',
+  'recall_mean',
+  'bpd_mean',
+  'bpd_low',
+  'bpd_high',
+  'bpd_kind',
+  'network_evals',
+  'sample_flops',
+  'sample_ms_mean',
+  'train_seconds_mean',
 ] as const;
 
 const groupBy = <T>(items: T[], key: (item: T) => string): Map<string, T[]> => {
@@ -161,8 +182,20 @@ export interface HypothesisRow {
 }
 
 export const HYPOTHESIS_COLUMNS = [
-  'budget_flops', 'vae_fd', 'hvae_fd', 'pcvae_fd', 'ddpm_fd', 'pcvae_minus_hvae', 'pcvae_minus_hvae_low',
-  'pcvae_minus_hvae_high', 'pcvae_minus_vae', 'pcvae_minus_vae_low', 'pcvae_minus_vae_high', 'gap_closed', 'premise', 'verdict',
+  'budget_flops',
+  'vae_fd',
+  'hvae_fd',
+  'pcvae_fd',
+  'ddpm_fd',
+  'pcvae_minus_hvae',
+  'pcvae_minus_hvae_low',
+  'pcvae_minus_hvae_high',
+  'pcvae_minus_vae',
+  'pcvae_minus_vae_low',
+  'pcvae_minus_vae_high',
+  'gap_closed',
+  'premise',
+  'verdict',
 ] as const;
 
 /**

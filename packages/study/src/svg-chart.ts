@@ -98,9 +98,13 @@ export function renderChart(spec: ChartSpec): string {
     parts.push(`<line x1="${M.left}" y1="${y}" x2="${W - M.right}" y2="${y}" stroke="#eee"/>`);
     parts.push(`<text x="${M.left - 6}" y="${y + 4}" text-anchor="end">${formatTick(t)}</text>`);
   }
-  parts.push(`<rect x="${M.left}" y="${M.top}" width="${W - M.left - M.right}" height="${H - M.top - M.bottom}" fill="none" stroke="#444"/>`);
+  parts.push(
+    `<rect x="${M.left}" y="${M.top}" width="${W - M.left - M.right}" height="${H - M.top - M.bottom}" fill="none" stroke="#444"/>`,
+  );
   parts.push(`<text x="${(M.left + W - M.right) / 2}" y="${H - 14}" text-anchor="middle">${escapeXml(spec.xLabel)}</text>`);
-  parts.push(`<text transform="translate(18 ${(M.top + H - M.bottom) / 2}) rotate(-90)" text-anchor="middle">${escapeXml(spec.yLabel)}</text>`);
+  parts.push(
+    `<text transform="translate(18 ${(M.top + H - M.bottom) / 2}) rotate(-90)" text-anchor="middle">${escapeXml(spec.yLabel)}</text>`,
+  );
   for (const ref of spec.referenceLines ?? []) {
     if (!Number.isFinite(ref.y) || (spec.logY && ref.y <= 0)) continue;
     const y = sy.map(ref.y);
@@ -110,7 +114,9 @@ export function renderChart(spec: ChartSpec): string {
   const clampY = (v: number) => Math.max(M.top, Math.min(H - M.bottom, v));
   spec.series.forEach((series, i) => {
     const color = PALETTE[i % PALETTE.length];
-    const pts = series.points.filter((p) => Number.isFinite(p.x) && Number.isFinite(p.y) && (!spec.logY || p.y > 0)).sort((a, b) => a.x - b.x);
+    const pts = series.points
+      .filter((p) => Number.isFinite(p.x) && Number.isFinite(p.y) && (!spec.logY || p.y > 0))
+      .sort((a, b) => a.x - b.x);
     if (pts.length === 0) return;
     const banded = pts.filter((p) => Number.isFinite(p.low) && Number.isFinite(p.high));
     if (series.line !== false && banded.length >= 2) {
@@ -120,14 +126,19 @@ export function renderChart(spec: ChartSpec): string {
       parts.push(`<polygon points="${[...upper, ...lower].join(' ')}" fill="${color}" fill-opacity="0.15" stroke="none"/>`);
     }
     if (series.line !== false && pts.length >= 2) {
-      parts.push(`<polyline points="${pts.map((p) => `${sx.map(p.x)},${sy.map(p.y)}`).join(' ')}" fill="none" stroke="${color}" stroke-width="2"/>`);
+      parts.push(
+        `<polyline points="${pts.map((p) => `${sx.map(p.x)},${sy.map(p.y)}`).join(' ')}" fill="none" stroke="${color}" stroke-width="2"/>`,
+      );
     }
     for (const p of pts) {
       parts.push(`<circle cx="${sx.map(p.x)}" cy="${sy.map(p.y)}" r="3.5" fill="${color}"/>`);
       if (series.line === false && Number.isFinite(p.low) && Number.isFinite(p.high)) {
-        parts.push(`<line x1="${sx.map(p.x)}" y1="${clampY(sy.map(p.high as number))}" x2="${sx.map(p.x)}" y2="${clampY(sy.map(spec.logY ? Math.max(p.low as number, p.y / 100) : (p.low as number)))}" stroke="${color}"/>`);
+        parts.push(
+          `<line x1="${sx.map(p.x)}" y1="${clampY(sy.map(p.high as number))}" x2="${sx.map(p.x)}" y2="${clampY(sy.map(spec.logY ? Math.max(p.low as number, p.y / 100) : (p.low as number)))}" stroke="${color}"/>`,
+        );
       }
-      if (p.label) parts.push(`<text x="${sx.map(p.x) + 6}" y="${sy.map(p.y) - 6}" fill="${color}" font-size="11">${escapeXml(p.label)}</text>`);
+      if (p.label)
+        parts.push(`<text x="${sx.map(p.x) + 6}" y="${sy.map(p.y) - 6}" fill="${color}" font-size="11">${escapeXml(p.label)}</text>`);
     }
     const ly = M.top + 14 + i * 18;
     parts.push(`<rect x="${W - M.right + 12}" y="${ly - 9}" width="12" height="12" fill="${color}"/>`);

@@ -1,12 +1,12 @@
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync, chmodSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { useCpuBackend } from '@curtain/core';
 import { loadSynthetic, sampleImages } from '@curtain/data';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { compareReports, mergeStudies, parseShard, readCsv, renderReport, runStudy, UsageErrorOf } from './study-helpers.ts';
 import { TOY, TOY_DIVERGING, toyJudge } from './fixtures/toy-paradigm.ts';
+import { compareReports, mergeStudies, parseShard, readCsv, renderReport, runStudy, UsageErrorOf } from './study-helpers.ts';
 
 const tsx = path.resolve(__dirname, '../../../node_modules/.bin/tsx');
 const runner = path.resolve(__dirname, 'fixtures/run-toy-study.ts');
@@ -85,7 +85,20 @@ describe('study runner', () => {
     const backend = await useCpuBackend();
     const dataset = loadSynthetic({ count: 64, size: 8, seed: 3 });
     const result = await runStudy({
-      preset: { name: 'toy', description: '', variants: ['toy'], budgets: [1e4, 4e4], seeds: [1, 2], sizeCount: 2, evalSamples: 16, bpdImages: 8, samplers: 'first', everyBudgetMaxEvals: 1000, kidSubsets: 2, benchSuites: [] },
+      preset: {
+        name: 'toy',
+        description: '',
+        variants: ['toy'],
+        budgets: [1e4, 4e4],
+        seeds: [1, 2],
+        sizeCount: 2,
+        evalSamples: 16,
+        bpdImages: 8,
+        samplers: 'first',
+        everyBudgetMaxEvals: 1000,
+        kidSubsets: 2,
+        benchSuites: [],
+      },
       outDir: dir,
       dataset: 'synthetic',
       backend,
@@ -106,7 +119,20 @@ describe('study runner', () => {
     const backend = await useCpuBackend();
     const dataset = loadSynthetic({ count: 64, size: 8, seed: 3 });
     await runStudy({
-      preset: { name: 'toy', description: '', variants: ['toy', 'toy-diverging'], budgets: [1e4, 4e4], seeds: [1, 2], sizeCount: 1, evalSamples: 16, bpdImages: 8, samplers: 'first', everyBudgetMaxEvals: 1000, kidSubsets: 2, benchSuites: [] },
+      preset: {
+        name: 'toy',
+        description: '',
+        variants: ['toy', 'toy-diverging'],
+        budgets: [1e4, 4e4],
+        seeds: [1, 2],
+        sizeCount: 1,
+        evalSamples: 16,
+        bpdImages: 8,
+        samplers: 'first',
+        everyBudgetMaxEvals: 1000,
+        kidSubsets: 2,
+        benchSuites: [],
+      },
       outDir: dir,
       dataset: 'synthetic',
       backend,
@@ -121,12 +147,21 @@ describe('study runner', () => {
     // it diverges after its second step: the one-step budget is fine, the larger one is not
     const late = diverging.filter((r) => Number(r.budget_flops) === 4e4);
     expect(late.length).toBe(2);
-    expect(late.every((r) => r.status === 'diverged' && r.fd === '' && /training diverged at step \d+: loss = Infinity/.test(r.note))).toBe(true);
+    expect(late.every((r) => r.status === 'diverged' && r.fd === '' && /training diverged at step \d+: loss = Infinity/.test(r.note))).toBe(
+      true,
+    );
     expect(diverging.filter((r) => Number(r.budget_flops) === 1e4).every((r) => r.status === 'ok')).toBe(true);
     expect(rows.filter((r) => r.variant === 'toy').every((r) => r.status === 'ok' && Number(r.fd) >= 0)).toBe(true);
     const report = renderReport(dir);
     expect(report.summary.length).toBe(4);
-    for (const file of ['summary.csv', 'winners.csv', 'hypothesis.csv', 'REPORT.md', 'plots/quality-vs-training-flops.svg', 'plots/quality-vs-training-flops.png']) {
+    for (const file of [
+      'summary.csv',
+      'winners.csv',
+      'hypothesis.csv',
+      'REPORT.md',
+      'plots/quality-vs-training-flops.svg',
+      'plots/quality-vs-training-flops.png',
+    ]) {
       expect(existsSync(path.join(dir, file))).toBe(true);
     }
     expect(readFileSync(path.join(dir, 'REPORT.md'), 'utf8')).toMatch(/## The answer/);
@@ -137,7 +172,20 @@ describe('study runner', () => {
     const backend = await useCpuBackend();
     const dataset = loadSynthetic({ count: 64, size: 8, seed: 3 });
     await runStudy({
-      preset: { name: 'toy', description: '', variants: ['toy'], budgets: [1e4, 4e4], seeds: [1], sizeCount: 1, evalSamples: 16, bpdImages: 8, samplers: 'first', everyBudgetMaxEvals: 0, kidSubsets: 2, benchSuites: [] },
+      preset: {
+        name: 'toy',
+        description: '',
+        variants: ['toy'],
+        budgets: [1e4, 4e4],
+        seeds: [1],
+        sizeCount: 1,
+        evalSamples: 16,
+        bpdImages: 8,
+        samplers: 'first',
+        everyBudgetMaxEvals: 0,
+        kidSubsets: 2,
+        benchSuites: [],
+      },
       outDir: dir,
       dataset: 'synthetic',
       backend,
@@ -159,7 +207,20 @@ describe('study runner', () => {
     const backend = await useCpuBackend();
     const dataset = loadSynthetic({ count: 64, size: 8, seed: 3 });
     const base = {
-      preset: { name: 'toy', description: '', variants: ['toy'], budgets: [10], seeds: [1], sizeCount: 1, evalSamples: 16, bpdImages: 8, samplers: 'first' as const, everyBudgetMaxEvals: 1000, kidSubsets: 2, benchSuites: [] },
+      preset: {
+        name: 'toy',
+        description: '',
+        variants: ['toy'],
+        budgets: [10],
+        seeds: [1],
+        sizeCount: 1,
+        evalSamples: 16,
+        bpdImages: 8,
+        samplers: 'first' as const,
+        everyBudgetMaxEvals: 1000,
+        kidSubsets: 2,
+        benchSuites: [],
+      },
       dataset: 'synthetic',
       backend,
       registry: { toy: TOY },
@@ -167,11 +228,15 @@ describe('study runner', () => {
       loadData: () => dataset,
       log: () => {},
     };
-    await expect(runStudy({ ...base, outDir: tmp() })).rejects.toThrow(/budget 1.00e\+1 FLOPs is smaller than one training step of toy size s/);
+    await expect(runStudy({ ...base, outDir: tmp() })).rejects.toThrow(
+      /budget 1.00e\+1 FLOPs is smaller than one training step of toy size s/,
+    );
     const blocker = path.join(tmp(), 'file');
     writeFileSync(blocker, '');
     chmodSync(blocker, 0o444);
-    await expect(runStudy({ ...base, outDir: path.join(blocker, 'sub') })).rejects.toThrow(UsageErrorOf(/--out .*: not a writable directory/));
+    await expect(runStudy({ ...base, outDir: path.join(blocker, 'sub') })).rejects.toThrow(
+      UsageErrorOf(/--out .*: not a writable directory/),
+    );
     expect(() => parseShard('3/2')).toThrow(/--shard: expected i\/n/);
   });
 });

@@ -1,10 +1,34 @@
 import { describe, expect, it } from 'vitest';
-import { type CsvRow, differenceInterval, meanInterval, parseBudget, parseStudyArgs, pickWinners, summarize, testHypothesis } from '../src/index.ts';
+import {
+  type CsvRow,
+  differenceInterval,
+  meanInterval,
+  parseBudget,
+  parseStudyArgs,
+  pickWinners,
+  summarize,
+  testHypothesis,
+} from '../src/index.ts';
 
 const row = (variant: string, budget: number, seed: number, fd: number, size = 's', sampler = 'default'): CsvRow => ({
-  run_key: `${variant}-${budget}-${seed}-${size}-${sampler}`, paradigm: variant === 'ddpm' ? 'diffusion' : 'vae', variant, sampler, size,
-  seed: String(seed), budget_flops: String(budget), fd: String(fd), kid: '0.01', precision: '0.5', recall: '0.5', status: 'ok',
-  bpd: '', bpd_kind: '', network_evals: '1', sample_flops: '100', sample_ms: '1', train_seconds: '1',
+  run_key: `${variant}-${budget}-${seed}-${size}-${sampler}`,
+  paradigm: variant === 'ddpm' ? 'diffusion' : 'vae',
+  variant,
+  sampler,
+  size,
+  seed: String(seed),
+  budget_flops: String(budget),
+  fd: String(fd),
+  kid: '0.01',
+  precision: '0.5',
+  recall: '0.5',
+  status: 'ok',
+  bpd: '',
+  bpd_kind: '',
+  network_evals: '1',
+  sample_flops: '100',
+  sample_ms: '1',
+  train_seconds: '1',
 });
 
 describe('statistics', () => {
@@ -58,7 +82,9 @@ describe('summaries and verdicts', () => {
     // where ddpm does not beat hvae there is no gap to close
     expect(hypothesis[1].premise).toBe('ddpm does not beat hvae');
     expect(hypothesis[1].gap_closed).toBeNaN();
-    const refuting = rows.map((r) => (r.variant === 'pcvae' && Number(r.budget_flops) === 1e11 ? { ...r, fd: String(Number(r.fd) + 80) } : r));
+    const refuting = rows.map((r) =>
+      r.variant === 'pcvae' && Number(r.budget_flops) === 1e11 ? { ...r, fd: String(Number(r.fd) + 80) } : r,
+    );
     expect(testHypothesis(summarize(refuting))[0].verdict).toBe('refuted');
   });
 });

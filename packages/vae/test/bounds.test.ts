@@ -1,5 +1,5 @@
 import { tf, useCpuBackend } from '@curtain/core';
-import { discretizedLogisticNll, gaussianLogDensity } from '@curtain/nn';
+import { gaussianLogDensity } from '@curtain/nn';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { levelKls, PCVAE, VAE } from '../src/index.ts';
 import { createTiny, tinyBatch } from './helpers.ts';

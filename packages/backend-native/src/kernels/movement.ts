@@ -182,7 +182,8 @@ const avgPoolGrad: KernelFunc = (args) => {
   const { inputs, backend, attrs } = args as unknown as Args;
   const { dy, input } = inputs;
   const info = poolGeometry(input.shape, attrs);
-  const { batchSize, inHeight, inWidth, channels, outHeight, outWidth, strideHeight, strideWidth, filterHeight, filterWidth, top, left } = info;
+  const { batchSize, inHeight, inWidth, channels, outHeight, outWidth, strideHeight, strideWidth, filterHeight, filterWidth, top, left } =
+    info;
   const scale = 1 / (filterHeight * filterWidth);
   const g = valuesOf(backend, dy);
   const dx = new Float32Array(batchSize * inHeight * inWidth * channels);
@@ -261,7 +262,8 @@ const avgPool: KernelFunc = (args) => {
   const x = inputs.x;
   if (x.dtype !== 'float32') return cpuKernel('AvgPool')(args);
   const info = poolGeometry(x.shape, attrs);
-  const { batchSize, inHeight, inWidth, channels, outHeight, outWidth, strideHeight, strideWidth, filterHeight, filterWidth, top, left } = info;
+  const { batchSize, inHeight, inWidth, channels, outHeight, outWidth, strideHeight, strideWidth, filterHeight, filterWidth, top, left } =
+    info;
   const src = valuesOf(backend, x);
   const out = new Float32Array(batchSize * outHeight * outWidth * channels);
   for (let b = 0; b < batchSize; b++) {

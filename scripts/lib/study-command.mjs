@@ -26,7 +26,8 @@ export async function studyCommand(argv, { bench }) {
     const suites = args.preset.benchSuites.join(',');
     log(`benchmarks: ${suites}`);
     $.verbose = true;
-    await $`tsx ${path.join(import.meta.dirname, '..', 'bench.mjs')} --suite ${suites} --backend ${backend.name} --out ${path.join(args.outDir, 'bench')}`;
+    // every backend: the benchmark's point is the comparison (stock cpu, wasm, native, PyTorch)
+    await $`tsx ${path.join(import.meta.dirname, '..', 'bench.mjs')} --suite ${suites} --out ${path.join(args.outDir, 'bench')}`;
   }
   renderReport(args.outDir);
   log(`report: ${path.join(args.outDir, 'REPORT.md')} (${((Date.now() - started) / 60000).toFixed(1)} min)`);

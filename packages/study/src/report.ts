@@ -239,19 +239,7 @@ function reportMarkdown(
     }
     lines.push('');
   }
-  const bench = path.join(dir, 'bench', 'engine.csv');
-  if (existsSync(bench)) {
-    const rowsBench = readCsv(bench);
-    lines.push('## Engine benchmark (same host)');
-    lines.push('');
-    lines.push('| case | backend | examples/s | GFLOP/s | PyTorch examples/s | ratio |');
-    lines.push('|---|---|---|---|---|---|');
-    for (const r of rowsBench)
-      lines.push(
-        `| ${r.case} | ${r.backend} | ${fmt(num(r.examples_per_s))} | ${fmt(num(r.gflops))} | ${fmt(num(r.peer_examples_per_s))} | ${fmt(num(r.peer_ratio), 2)} |`,
-      );
-    lines.push('');
-  }
+  lines.push(...benchmarkTables(dir));
   lines.push('## Files');
   lines.push('');
   lines.push(
@@ -261,4 +249,69 @@ function reportMarkdown(
   );
   lines.push('');
   return lines.join('\n');
+}
+
+/** The benchmark CSVs of DIR/bench (engine, train, sample) as Markdown tables, where present. */
+function benchmarkTables(dir: string): string[] {
+  const tables: Array<{ file: string; title: string; ratio: string; columns: Array<[string, string]> }> = [
+    {
+      file: 'engine.csv',
+      title: 'Engine: one training step of the reference cases',
+      ratio: 'examples/s over PyTorch examples/s (above 1: faster than PyTorch)',
+      columns: [
+        ['case', 'case'],
+        ['backend', 'backend'],
+        ['examples_per_s', 'examples/s'],
+        ['gflops', 'GFLOP/s'],
+        ['peer_examples_per_s', 'PyTorch examples/s'],
+        ['peer_ratio', 'ratio'],
+      ],
+    },
+    {
+      file: 'train.csv',
+      title: 'Training throughput of each variant (reference size)',
+      ratio: 'examples/s over PyTorch examples/s (above 1: faster than PyTorch)',
+      columns: [
+        ['variant', 'variant'],
+        ['backend', 'backend'],
+        ['batch', 'batch'],
+        ['examples_per_s', 'examples/s'],
+        ['gflops', 'GFLOP/s'],
+        ['peer_examples_per_s', 'PyTorch examples/s'],
+        ['peer_ratio', 'ratio'],
+      ],
+    },
+    {
+      file: 'sample.csv',
+      title: 'Sampling cost of each variant and sampler',
+      ratio: 'ms per sample over PyTorch ms per sample (above 1: slower than PyTorch)',
+      columns: [
+        ['variant', 'variant'],
+        ['sampler', 'sampler'],
+        ['backend', 'backend'],
+        ['network_evals', 'net evals'],
+        ['ms_per_sample', 'ms/sample'],
+        ['flops_per_sample', 'FLOPs/sample'],
+        ['peer_ms_per_sample', 'PyTorch ms/sample'],
+        ['peer_ratio', 'ratio'],
+      ],
+    },
+  ];
+  const lines: string[] = [];
+  for (const table of tables) {
+    const file = path.join(dir, 'bench', table.file);
+    if (!existsSync(file)) continue;
+    const rows = readCsv(file);
+    if (rows.length === 0) continue;
+    const cell = (value: string | undefined) => {
+      const n = num(value);
+      return value === undefined || value === '' ? '–' : Number.isFinite(n) ? fmt(n) : value;
+    };
+    lines.push(`## ${table.title}`, '', `From \`bench/${table.file}\` (same host, same run; ratio: ${table.ratio}).`, '');
+    lines.push(`| ${table.columns.map(([, label]) => label).join(' | ')} |`);
+    lines.push(`|${table.columns.map(() => '---').join('|')}|`);
+    for (const row of rows) lines.push(`| ${table.columns.map(([key]) => cell(row[key])).join(' | ')} |`);
+    lines.push('');
+  }
+  return lines;
 }

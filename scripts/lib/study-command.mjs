@@ -7,6 +7,11 @@ import { $ } from 'zx';
 export async function studyCommand(argv, { bench }) {
   const args = parseStudyArgs(argv);
   const log = (line) => process.stderr.write(`${line}\n`);
+  if (args.renderOnly) {
+    renderReport(args.outDir);
+    log(`report: ${path.join(args.outDir, 'REPORT.md')}`);
+    return;
+  }
   const backend = await selectBackend(args.backend ?? requestedBackend([], process.env), { log });
   const started = Date.now();
   await runStudy({

@@ -11,6 +11,8 @@ export interface StudyArgs {
   backend?: string;
   shard?: Shard;
   dryRun: boolean;
+  /** Re-render the report from an existing runs.csv without training anything. */
+  renderOnly: boolean;
 }
 
 /**
@@ -38,6 +40,7 @@ function parseStudyFlags(argv: string[]) {
       backend: { type: 'string' },
       shard: { type: 'string' },
       'dry-run': { type: 'boolean', default: false },
+      'render-only': { type: 'boolean', default: false },
       variants: { type: 'string' },
       budgets: { type: 'string' },
       seeds: { type: 'string' },
@@ -81,5 +84,6 @@ function resolveStudyArgs(parsed: ReturnType<typeof parseStudyFlags>): StudyArgs
     backend: v.backend as string | undefined,
     shard: v.shard ? parseShard(v.shard as string) : undefined,
     dryRun: Boolean(v['dry-run']),
+    renderOnly: Boolean(v['render-only']),
   };
 }

@@ -25,7 +25,8 @@ export interface ReportFiles {
   hypothesis: HypothesisRow[];
 }
 
-const fmt = (v: number, digits = 3) => (Number.isFinite(v) ? String(Number(v.toPrecision(digits))) : '–');
+const fmt = (v: number, digits = 3) =>
+  !Number.isFinite(v) ? '–' : Math.abs(v) >= 1e6 ? v.toExponential(digits - 1) : String(Number(v.toPrecision(digits)));
 const fmtInterval = (mean: number, low: number, high: number) =>
   Number.isFinite(low) && Number.isFinite(high) ? `${fmt(mean)} [${fmt(low)}, ${fmt(high)}]` : fmt(mean);
 const fmtFlops = (v: number) => v.toExponential(0).replace('e+', 'e');
@@ -208,18 +209,14 @@ function reportMarkdown(
   lines.push('');
   lines.push('## All variants');
   lines.push('');
-  lines.push(
-    'FD, KID (×10³) and bits/dim are means over seeds with 95% intervals; P/R are precision and recall (k = 3); cost is per sample.',
-  );
+  lines.push('FD, KID and bits/dim are means over seeds with 95% intervals; P/R are precision and recall (k = 3); cost is per sample.');
   lines.push('');
-  lines.push(
-    '| budget | variant | size | seeds | FD [95%] | KID×1e3 | P | R | bits/dim | net evals | ms/sample | sample FLOPs | train s |',
-  );
+  lines.push('| budget | variant | size | seeds | FD [95%] | KID | P | R | bits/dim | net evals | ms/sample | sample FLOPs | train s |');
   lines.push('|---|---|---|---|---|---|---|---|---|---|---|---|---|');
   for (const s of summary) {
     const flags = [s.diverged ? `${s.diverged} diverged` : '', s.collapsed ? `${s.collapsed} collapsed` : ''].filter(Boolean).join(', ');
     lines.push(
-      `| ${fmtFlops(s.budget_flops)} | ${s.entry} | ${s.best_size} | ${s.seeds}${flags ? ` (${flags})` : ''} | ${fmtInterval(s.fd_mean, s.fd_low, s.fd_high)} | ${fmt(s.kid_mean * 1e3)} | ${fmt(s.precision_mean, 2)} | ${fmt(s.recall_mean, 2)} | ${Number.isFinite(s.bpd_mean) ? `${fmt(s.bpd_mean)} (${s.bpd_kind})` : '–'} | ${fmt(s.network_evals)} | ${fmt(s.sample_ms_mean)} | ${Number.isFinite(s.sample_flops) ? s.sample_flops.toExponential(1) : '–'} | ${fmt(s.train_seconds_mean)} |`,
+      `| ${fmtFlops(s.budget_flops)} | ${s.entry} | ${s.best_size} | ${s.seeds}${flags ? ` (${flags})` : ''} | ${fmtInterval(s.fd_mean, s.fd_low, s.fd_high)} | ${fmt(s.kid_mean)} | ${fmt(s.precision_mean, 2)} | ${fmt(s.recall_mean, 2)} | ${Number.isFinite(s.bpd_mean) ? `${fmt(s.bpd_mean)} (${s.bpd_kind})` : '–'} | ${fmt(s.network_evals)} | ${fmt(s.sample_ms_mean)} | ${Number.isFinite(s.sample_flops) ? s.sample_flops.toExponential(1) : '–'} | ${fmt(s.train_seconds_mean)} |`,
     );
   }
   lines.push('');

@@ -53,8 +53,10 @@ function scale(values: number[], log: boolean, from: number, to: number): { map:
   const map = (v: number) => from + (((log ? Math.log10(v) : v) - lo) / (hi - lo)) * (to - from);
   const ticks: number[] = [];
   if (log) {
+    // fewer ticks per decade when the axis spans many, so labels do not collide
+    const mantissas = hi - lo > 3 ? [1] : [1, 2, 5];
     for (let e = Math.floor(lo); e <= Math.ceil(hi); e++) {
-      for (const m of [1, 2, 5]) {
+      for (const m of mantissas) {
         const t = m * 10 ** e;
         const lt = Math.log10(t);
         if (lt >= lo && lt <= hi) ticks.push(t);

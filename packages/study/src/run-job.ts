@@ -32,13 +32,18 @@ export interface JobEnvironment {
   appendRows(rows: RunRow[]): void;
   /** Called with FLOPs trained since the last call, for the progress bar. */
   onTrained(flops: number, label: string): void;
+  /** Called after scoring one sampler with its estimated sampling FLOPs, for the progress bar. */
+  onEvaluated?(estimatedFlops: number, label: string): void;
   log(line: string): void;
   /** Write sample grids for this job (the study does it for the first seed). */
   writeGrids: boolean;
 }
 
 /** FLOPs of one training step of a fresh model of this job (used by --dry-run too). */
-export async function measureStepFlops(job: Job, dataset: Dataset): Promise<{ flopsPerStep: number; stepMs: number }> {
+export async function measureStepFlops(
+  job: Job,
+  dataset: Dataset,
+): Promise<{ flopsPerStep: number; stepMs: number; networkEvals: number[] }> {
   const model = createModel(job, dataset);
   const stream = new BatchStream(dataset.train, Number(job.config.batchSize), job.seed);
   try {
@@ -50,7 +55,8 @@ export async function measureStepFlops(job: Job, dataset: Dataset): Promise<{ fl
     model.trainStep(timed);
     const stepMs = performance.now() - start;
     timed.dispose();
-    return { flopsPerStep: counted.total, stepMs };
+    const networkEvals = job.samplers.map((sampler) => model.sampleCost({ seed: 0, ...sampler.options }).networkEvals);
+    return { flopsPerStep: counted.total, stepMs, networkEvals };
   } finally {
     model.dispose();
   }
@@ -59,6 +65,20 @@ export async function measureStepFlops(job: Job, dataset: Dataset): Promise<{ fl
 function createModel(job: Job, dataset: Dataset): GenerativeModel {
   const shape = { height: dataset.train.height, width: dataset.train.width, channels: dataset.train.channels };
   return job.entry.create(job.config as never, shape, job.seed);
+}
+
+/**
+ * Rough FLOPs of sampling n images with `networkEvals` evaluations each: one
+ * evaluation of one image costs about a third of a training step's FLOPs per
+ * example (forward only). Used for the progress bar's ETA, never for results.
+ */
+export function samplingFlopsEstimate(flopsPerStep: number, batchSize: number, networkEvals: number, n: number): number {
+  return (networkEvals * n * flopsPerStep) / (3 * batchSize);
+}
+
+/** Every run key a job writes (one per budget and sampler). */
+export function jobRunKeys(job: Job, preset: Preset, context: PlanContext): string[] {
+  return job.budgets.flatMap((budget) => job.samplers.map((s) => runKey(job, budget, s, preset, context)));
 }
 
 /** Budgets this job reaches, with the step count at which each is spent. */
@@ -73,8 +93,7 @@ export function budgetSteps(job: Job, flopsPerStep: number): Array<{ budget: num
  */
 export async function runJob(job: Job, env: JobEnvironment, isSmallestSize: boolean): Promise<void> {
   const { preset, context, dataset } = env;
-  const allKeys = job.budgets.flatMap((budget) => job.samplers.map((s) => runKey(job, budget, s, preset, context)));
-  if (allKeys.every((key) => env.doneKeys.has(key))) return;
+  if (jobRunKeys(job, preset, context).every((key) => env.doneKeys.has(key))) return;
 
   const model = createModel(job, dataset);
   const stream = new BatchStream(dataset.train, Number(job.config.batchSize), job.seed);
@@ -183,6 +202,10 @@ export async function runJob(job: Job, env: JobEnvironment, isSmallestSize: bool
           sampleFlopsCache,
         );
         rows.push({ ...base, ...evaluation });
+        env.onEvaluated?.(
+          samplingFlopsEstimate(flopsPerStep, Number(job.config.batchSize), base.network_evals, preset.evalSamples),
+          `${job.variant}/${job.size} seed ${job.seed}: scored ${sampler.label} at ${budget.toExponential(0)}`,
+        );
       }
       env.appendRows(rows);
       for (const row of rows) env.doneKeys.add(String(row.run_key));

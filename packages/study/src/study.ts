@@ -8,7 +8,7 @@ import type { QualityJudge } from './judge.ts';
 import { inShard, type Job, type PlanContext, planJobs, type Registry, referenceKey, type Shard } from './plan.ts';
 import type { Preset } from './presets.ts';
 import { formatDuration, Progress } from './progress.ts';
-import { budgetSteps, measureStepFlops, runJob } from './run-job.ts';
+import { budgetSteps, jobRunKeys, measureStepFlops, runJob, samplingFlopsEstimate } from './run-job.ts';
 
 export interface StudyOptions {
   preset: Preset;
@@ -82,13 +82,22 @@ export async function runStudy(opts: StudyOptions): Promise<{ jobs: number; writ
     appendRows(referenceRows(preset, context, dataset, judge, host, doneKeys));
   }
 
-  const total = jobs.reduce((sum, job) => sum + Math.max(...job.budgets), 0);
-  const progress = new Progress(total, 'of training FLOPs');
+  const pending = jobs.filter((job) => !jobRunKeys(job, preset, context).every((key) => doneKeys.has(key)));
+  const work = await estimateWork(pending, dataset, preset);
+  const progress = new Progress(
+    [...work.values()].reduce((a, b) => a + b, 0),
+    'of estimated work (training + sampling FLOPs)',
+  );
   const firstSeed = preset.seeds[0];
-  for (const job of jobs) {
+  for (const job of pending) {
     const isSmallestSize = job.size === Object.keys(job.entry.sizes)[0];
     const before = performance.now();
-    let trained = 0;
+    let advanced = 0;
+    const advance = (flops: number, label: string) => {
+      const step = Math.min(flops, Math.max(0, (work.get(job.jobKey) ?? 0) - advanced));
+      advanced += step;
+      progress.advance(step, label);
+    };
     await runJob(
       job,
       {
@@ -101,18 +110,16 @@ export async function runStudy(opts: StudyOptions): Promise<{ jobs: number; writ
         outDir: opts.outDir,
         doneKeys,
         appendRows,
-        onTrained: (flops, label) => {
-          trained += flops;
-          progress.advance(flops, label);
-        },
+        onTrained: advance,
+        onEvaluated: advance,
         log: (line) => log(line),
         writeGrids: job.seed === firstSeed,
       },
       isSmallestSize,
     );
-    // a job that stopped early (skipped, reachable budgets below the maximum) still counts as done
-    progress.advance(
-      Math.max(0, Math.max(...job.budgets) - trained),
+    // a job that stopped early (diverged, budgets below one step) still counts as done
+    advance(
+      Number.POSITIVE_INFINITY,
       `${job.variant}/${job.size} seed ${job.seed} done in ${formatDuration((performance.now() - before) / 1000)}`,
     );
   }
@@ -209,4 +216,28 @@ async function printPlan(jobs: Job[], dataset: Dataset, log: (line: string) => v
   log(
     `total: ${jobs.length} runs, ${totalFlops.toExponential(2)} training FLOPs, about ${formatDuration(totalSeconds)} of training on this backend (plus evaluation)`,
   );
+}
+
+/**
+ * Estimated FLOPs of each pending job (training to its largest budget plus
+ * sampling for every scored evaluation), from one profiled step per variant
+ * and size: the progress bar's unit, so its ETA includes the 784-step
+ * PixelCNN and 200-step DDPM evaluations that can outlast training.
+ */
+async function estimateWork(jobs: Job[], dataset: Dataset, preset: Preset): Promise<Map<string, number>> {
+  const measured = new Map<string, Awaited<ReturnType<typeof measureStepFlops>>>();
+  const work = new Map<string, number>();
+  for (const job of jobs) {
+    const id = `${job.variant}/${job.size}`;
+    if (!measured.has(id)) measured.set(id, await measureStepFlops(job, dataset));
+    const { flopsPerStep, networkEvals } = measured.get(id)!;
+    const reachable = budgetSteps(job, Math.max(flopsPerStep, 1));
+    const training = Math.max(0, ...reachable.map((r) => r.budget));
+    const sampling = networkEvals.reduce((sum, evals) => {
+      const scoredBudgets = evals <= preset.everyBudgetMaxEvals ? reachable.length : Math.min(1, reachable.length);
+      return sum + scoredBudgets * samplingFlopsEstimate(flopsPerStep, Number(job.config.batchSize), evals, preset.evalSamples);
+    }, 0);
+    work.set(job.jobKey, training + sampling);
+  }
+  return work;
 }

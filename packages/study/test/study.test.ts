@@ -3,10 +3,10 @@ import { chmodSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 
 import os from 'node:os';
 import path from 'node:path';
 import { useCpuBackend } from '@curtain/core';
-import { loadSynthetic, sampleImages } from '@curtain/data';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { TOY, TOY_DIVERGING, toyJudge } from './fixtures/toy-paradigm.ts';
-import { compareReports, mergeStudies, parseShard, readCsv, renderReport, runStudy, UsageErrorOf } from './study-helpers.ts';
+import { compareReports, mergeStudies, parseShard, readCsv, renderReport, runStudy } from '../src/index.ts';
+import { TOY, TOY_DIVERGING } from './fixtures/toy-paradigm.ts';
+import { toyStudy } from './fixtures/toy-study.ts';
 
 const tsx = path.resolve(__dirname, '../../../node_modules/.bin/tsx');
 const runner = path.resolve(__dirname, 'fixtures/run-toy-study.ts');
@@ -82,32 +82,7 @@ describe('study runner', () => {
   it('prints the plan on --dry-run and trains nothing', async () => {
     const dir = tmp();
     const lines: string[] = [];
-    const backend = await useCpuBackend();
-    const dataset = loadSynthetic({ count: 64, size: 8, seed: 3 });
-    const result = await runStudy({
-      preset: {
-        name: 'toy',
-        description: '',
-        variants: ['toy'],
-        budgets: [1e4, 4e4],
-        seeds: [1, 2],
-        sizeCount: 2,
-        evalSamples: 16,
-        bpdImages: 8,
-        samplers: 'first',
-        everyBudgetMaxEvals: 1000,
-        kidSubsets: 2,
-        benchSuites: [],
-      },
-      outDir: dir,
-      dataset: 'synthetic',
-      backend,
-      registry: { toy: TOY },
-      makeJudge: (d) => toyJudge(sampleImages(d.train, 32, 0)),
-      loadData: () => dataset,
-      dryRun: true,
-      log: (line) => lines.push(line),
-    });
+    const result = await runStudy(await toyStudy(dir, { sizeCount: 2 }, { dryRun: true, log: (line) => lines.push(line) }));
     expect(result).toEqual({ jobs: 4, written: 0 });
     expect(existsSync(path.join(dir, 'runs.csv'))).toBe(false);
     expect(lines.some((l) => /^toy\s+s\s+2\s+[0-9.]+e\+3\s+1 \/ 7/.test(l))).toBe(true);
@@ -116,31 +91,7 @@ describe('study runner', () => {
 
   it('records a diverged run as rows with status diverged, and renders a report', async () => {
     const dir = tmp();
-    const backend = await useCpuBackend();
-    const dataset = loadSynthetic({ count: 64, size: 8, seed: 3 });
-    await runStudy({
-      preset: {
-        name: 'toy',
-        description: '',
-        variants: ['toy', 'toy-diverging'],
-        budgets: [1e4, 4e4],
-        seeds: [1, 2],
-        sizeCount: 1,
-        evalSamples: 16,
-        bpdImages: 8,
-        samplers: 'first',
-        everyBudgetMaxEvals: 1000,
-        kidSubsets: 2,
-        benchSuites: [],
-      },
-      outDir: dir,
-      dataset: 'synthetic',
-      backend,
-      registry: { toy: TOY, 'toy-diverging': TOY_DIVERGING },
-      makeJudge: (d) => toyJudge(sampleImages(d.train, 32, 0)),
-      loadData: () => dataset,
-      log: () => {},
-    });
+    await runStudy(await toyStudy(dir, { variants: ['toy', 'toy-diverging'] }, { registry: { toy: TOY, 'toy-diverging': TOY_DIVERGING } }));
     const rows = readCsv(path.join(dir, 'runs.csv'));
     const diverging = rows.filter((r) => r.variant === 'toy-diverging');
     expect(diverging.length).toBe(4);
@@ -169,31 +120,7 @@ describe('study runner', () => {
 
   it('scores expensive samplers at the largest budget only, keeping bits/dim at every budget', async () => {
     const dir = tmp();
-    const backend = await useCpuBackend();
-    const dataset = loadSynthetic({ count: 64, size: 8, seed: 3 });
-    await runStudy({
-      preset: {
-        name: 'toy',
-        description: '',
-        variants: ['toy'],
-        budgets: [1e4, 4e4],
-        seeds: [1],
-        sizeCount: 1,
-        evalSamples: 16,
-        bpdImages: 8,
-        samplers: 'first',
-        everyBudgetMaxEvals: 0,
-        kidSubsets: 2,
-        benchSuites: [],
-      },
-      outDir: dir,
-      dataset: 'synthetic',
-      backend,
-      registry: { toy: TOY },
-      makeJudge: (d) => toyJudge(sampleImages(d.train, 32, 0)),
-      loadData: () => dataset,
-      log: () => {},
-    });
+    await runStudy(await toyStudy(dir, { seeds: [1], everyBudgetMaxEvals: 0 }));
     const rows = readCsv(path.join(dir, 'runs.csv')).filter((r) => r.variant === 'toy');
     const small = rows.find((r) => Number(r.budget_flops) === 1e4)!;
     const large = rows.find((r) => Number(r.budget_flops) === 4e4)!;
@@ -204,39 +131,14 @@ describe('study runner', () => {
   });
 
   it('names a budget smaller than one training step and an unwritable folder', async () => {
-    const backend = await useCpuBackend();
-    const dataset = loadSynthetic({ count: 64, size: 8, seed: 3 });
-    const base = {
-      preset: {
-        name: 'toy',
-        description: '',
-        variants: ['toy'],
-        budgets: [10],
-        seeds: [1],
-        sizeCount: 1,
-        evalSamples: 16,
-        bpdImages: 8,
-        samplers: 'first' as const,
-        everyBudgetMaxEvals: 1000,
-        kidSubsets: 2,
-        benchSuites: [],
-      },
-      dataset: 'synthetic',
-      backend,
-      registry: { toy: TOY },
-      makeJudge: (d: typeof dataset) => toyJudge(sampleImages(d.train, 32, 0)),
-      loadData: () => dataset,
-      log: () => {},
-    };
-    await expect(runStudy({ ...base, outDir: tmp() })).rejects.toThrow(
+    const tooSmall = { budgets: [10], seeds: [1] };
+    await expect(runStudy(await toyStudy(tmp(), tooSmall))).rejects.toThrow(
       /budget 1.00e\+1 FLOPs is smaller than one training step of toy size s/,
     );
     const blocker = path.join(tmp(), 'file');
     writeFileSync(blocker, '');
     chmodSync(blocker, 0o444);
-    await expect(runStudy({ ...base, outDir: path.join(blocker, 'sub') })).rejects.toThrow(
-      UsageErrorOf(/--out .*: not a writable directory/),
-    );
+    await expect(runStudy(await toyStudy(path.join(blocker, 'sub'), tooSmall))).rejects.toThrow(/--out .*: not a writable directory/);
     expect(() => parseShard('3/2')).toThrow(/--shard: expected i\/n/);
   });
 });

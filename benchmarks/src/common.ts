@@ -231,3 +231,8 @@ export function sig(x: number, digits = 4): number {
 export function errorNote(err: unknown): string {
   return `error: ${((err as Error)?.message ?? String(err)).split('\n')[0].slice(0, 200)}`;
 }
+
+/** Adds a clause to a row's `note` column ('; '-separated), keeping what was there. */
+export function appendNote(row: { note?: unknown }, text: string | undefined): void {
+  row.note = [row.note, text].filter(Boolean).join('; ');
+}

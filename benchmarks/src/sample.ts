@@ -7,7 +7,7 @@
 // PyTorch ms (above 1: curtain is slower); call_ms_* are per sample(n) call.
 import { countFlops } from '@curtain/core';
 import { PARADIGMS } from '@curtain/study';
-import { activateBackend, errorNote, PeerRunner, round, sig, timeIt, wantedBackends } from './common.ts';
+import { activateBackend, appendNote, errorNote, PeerRunner, round, sig, timeIt, wantedBackends } from './common.ts';
 import { hostInfo } from './host.ts';
 import type { SuiteOptions, SuiteRow } from './suite.ts';
 import { budgetFor, type ParadigmBenchSettings, paradigmCases, TRAIN_DEFAULTS } from './train.ts';
@@ -152,7 +152,7 @@ export async function sampleSuite(opts: SuiteOptions = {}, settings: Partial<Sam
             iterations: t.iterations,
           });
         } catch (err) {
-          row.note = [row.note, errorNote(err)].filter(Boolean).join('; ');
+          appendNote(row, errorNote(err));
         }
       }
       try {
@@ -171,13 +171,13 @@ export async function sampleSuite(opts: SuiteOptions = {}, settings: Partial<Sam
     );
     Object.assign(row, { peer_torch: p.torch ?? '', peer_threads: p.threads ?? row.peer_threads });
     if (!p.found) {
-      row.note = [row.note, p.note].filter(Boolean).join('; ');
+      appendNote(row, p.note);
       continue;
     }
     row.peer_ms_per_sample = round(p.found.ms_per_sample, 3);
     if (typeof row.ms_per_sample === 'number') row.peer_ratio = round(row.ms_per_sample / p.found.ms_per_sample, 3);
     if (p.found.n !== row.n || p.found.network_evals !== row.network_evals) {
-      row.note = [row.note, `peer ran n=${p.found.n} with ${p.found.network_evals} evaluations`].filter(Boolean).join('; ');
+      appendNote(row, `peer ran n=${p.found.n} with ${p.found.network_evals} evaluations`);
     }
   }
   return rows;

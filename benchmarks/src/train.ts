@@ -10,6 +10,7 @@ import { BatchStream, type ImageSet, loadDataset, loadSynthetic } from '@curtain
 import { PARADIGMS } from '@curtain/study';
 import {
   activateBackend,
+  appendNote,
   errorNote,
   filterVariants,
   PeerRunner,
@@ -183,7 +184,7 @@ export async function trainSuite(opts: SuiteOptions = {}, settings: Partial<Para
           params: m.variables().reduce((n, v) => n + v.size, 0),
         });
       } catch (err) {
-        row.note = [row.note, errorNote(err)].filter(Boolean).join('; ');
+        appendNote(row, errorNote(err));
       } finally {
         tf.dispose(batches);
         try {
@@ -205,7 +206,7 @@ export async function trainSuite(opts: SuiteOptions = {}, settings: Partial<Para
     if (p.found) {
       Object.assign(row, { peer_examples_per_s: round(p.found.examples_per_s), peer_params: p.found.params });
       if (typeof row.examples_per_s === 'number') row.peer_ratio = round(row.examples_per_s / p.found.examples_per_s, 3);
-    } else row.note = [row.note, p.note].filter(Boolean).join('; ');
+    } else appendNote(row, p.note);
   }
   return rows;
 }

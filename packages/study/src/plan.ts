@@ -1,4 +1,4 @@
-import { contentHash, mergeConfig, type ParadigmEntry, type SamplerSetting, UsageError } from '@curtain/core';
+import { contentHash, type HostFingerprint, mergeConfig, type ParadigmEntry, type SamplerSetting, UsageError } from '@curtain/core';
 import type { Preset } from './presets.ts';
 
 /** Version of the evaluation protocol; part of every run key. */
@@ -19,6 +19,18 @@ export interface Job {
 export interface PlanContext {
   dataset: string;
   evaluatorId: string;
+  /**
+   * Where the numbers are measured (see machineKey). It is part of every key,
+   * so a clone on other hardware regenerates the rows instead of skipping
+   * them as done; shards from several machines still merge, since their rows
+   * are distinct runs.
+   */
+  machine: string;
+}
+
+/** The machine a row was measured on: CPU, cores, backend, BLAS and threads (not software versions). */
+export function machineKey(host: Pick<HostFingerprint, 'host_cpu' | 'host_cores' | 'backend' | 'blas' | 'threads'>): string {
+  return contentHash({ cpu: host.host_cpu, cores: host.host_cores, backend: host.backend, blas: host.blas, threads: host.threads });
 }
 
 export type Registry = Readonly<Record<string, ParadigmEntry>>;

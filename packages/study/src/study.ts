@@ -5,7 +5,7 @@ import { type Dataset, loadDataset, sampleImages } from '@curtain/data';
 import { RUN_COLUMNS, type RunRow } from './columns.ts';
 import { appendCsv, readCsv, writeTextAtomic } from './csv-store.ts';
 import type { QualityJudge } from './judge.ts';
-import { inShard, type Job, type PlanContext, planJobs, type Registry, referenceKey, type Shard } from './plan.ts';
+import { inShard, type Job, machineKey, type PlanContext, planJobs, type Registry, referenceKey, type Shard } from './plan.ts';
 import type { Preset } from './presets.ts';
 import { formatDuration, Progress } from './progress.ts';
 import { budgetSteps, jobRunKeys, measureStepFlops, runJob, samplingFlopsEstimate } from './run-job.ts';
@@ -51,7 +51,8 @@ export async function runStudy(opts: StudyOptions): Promise<{ jobs: number; writ
   ensureWritableDir(opts.outDir);
   const dataset = (opts.loadData ?? ((name, dir) => loadDataset(name, { dataDir: dir })))(opts.dataset, opts.dataDir);
   const judge = await opts.makeJudge(dataset, preset);
-  const context: PlanContext = { dataset: opts.dataset, evaluatorId: judge.evaluatorId };
+  const host = hostFingerprint(opts.backend);
+  const context: PlanContext = { dataset: opts.dataset, evaluatorId: judge.evaluatorId, machine: machineKey(host) };
   const allJobs = planJobs(preset, opts.registry, context);
   const jobs = allJobs.filter((_, position) => inShard(position, opts.shard));
   const shardLabel = opts.shard ? ` (shard ${opts.shard.index}/${opts.shard.count})` : '';
@@ -67,7 +68,6 @@ export async function runStudy(opts: StudyOptions): Promise<{ jobs: number; writ
   const runsFile = path.join(opts.outDir, RUNS_FILE);
   const doneKeys = new Set(readCsv(runsFile).map((row) => row.run_key));
   const startCount = doneKeys.size;
-  const host = hostFingerprint(opts.backend);
   writeTextAtomic(
     path.join(opts.outDir, 'study.json'),
     JSON.stringify(

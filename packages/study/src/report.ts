@@ -9,6 +9,7 @@ import { meanInterval } from './stats.ts';
 import {
   HYPOTHESIS_COLUMNS,
   type HypothesisRow,
+  latestRuns,
   pickWinners,
   SUMMARY_COLUMNS,
   type SummaryRow,
@@ -54,7 +55,11 @@ export function renderReport(dir: string): ReportFiles {
 function referenceFds(rows: CsvRow[]): Array<{ label: string; y: number }> {
   return (['data', 'noise'] as const).map((variant) => ({
     label: variant === 'data' ? 'data (held-out real)' : 'noise',
-    y: meanInterval(rows.filter((r) => r.variant === variant).map((r) => num(r.fd))).mean,
+    y: meanInterval(
+      latestRuns(rows)
+        .filter((r) => r.variant === variant)
+        .map((r) => num(r.fd)),
+    ).mean,
   }));
 }
 

@@ -78,8 +78,23 @@ export function entryLabel(variant: string, sampler: string, multiSampler: boole
   return multiSampler && sampler ? `${variant}/${sampler}` : variant;
 }
 
+/**
+ * One row per (variant, sampler, size, seed, budget): where a folder holds the
+ * same run measured on two machines (a clone regenerating committed rows),
+ * the most recently finished one counts, so no seed is counted twice.
+ */
+export function latestRuns(rows: CsvRow[]): CsvRow[] {
+  const latest = new Map<string, CsvRow>();
+  for (const row of rows) {
+    const id = [row.paradigm, row.variant, row.sampler, row.size, row.seed, row.budget_flops].join('\u0000');
+    const kept = latest.get(id);
+    if (!kept || (row.finished_at ?? '') > (kept.finished_at ?? '')) latest.set(id, row);
+  }
+  return [...latest.values()];
+}
+
 export function summarize(rows: CsvRow[]): SummaryRow[] {
-  const modelRows = rows.filter((r) => r.paradigm !== 'reference');
+  const modelRows = latestRuns(rows).filter((r) => r.paradigm !== 'reference');
   const samplersOf = groupBy(modelRows, (r) => r.variant);
   const multi = new Set([...samplersOf].filter(([, rs]) => new Set(rs.map((r) => r.sampler)).size > 1).map(([v]) => v));
   const out: SummaryRow[] = [];

@@ -68,6 +68,14 @@ describe('summaries and verdicts', () => {
     expect(vae.seeds).toBe(3);
   });
 
+  it('counts a run measured twice (another machine regenerating it) once, the latest', () => {
+    const stale = { ...row('vae', 1e11, 1, 999), run_key: 'stale', finished_at: '2026-01-01T00:00:00Z' };
+    const fresh = rows.map((r) => ({ ...r, finished_at: '2026-02-01T00:00:00Z' }));
+    const vae = summarize([stale, ...fresh]).find((s) => s.variant === 'vae' && s.budget_flops === 1e11)!;
+    expect(vae.seeds).toBe(3);
+    expect(vae.fd_mean).toBe(122);
+  });
+
   it('names a winner only when intervals separate', () => {
     const winners = pickWinners(summarize(rows));
     expect(winners.map((w) => w.verdict)).toEqual(['ddpm', 'inconclusive']);

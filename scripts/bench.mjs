@@ -3,39 +3,25 @@
 //   [--filter TEXT] [--threads N] [--out DIR]` runs the named suites from
 // benchmarks/src/suites.ts, prints a table per suite and writes DIR/<suite>.csv
 // (default DIR: reports/bench/).
-import { parseArgs } from 'node:util';
+import { UsageError } from '@curtain/core';
+import { parseCommand } from '@curtain/study';
 import { formatTable, suites, writeCsv } from '../benchmarks/src/index.ts';
+import { runCli } from './lib/cli.mjs';
 
-const { values } = parseArgs({
-  options: {
-    suite: { type: 'string', default: 'engine' },
-    backend: { type: 'string' },
-    filter: { type: 'string' },
-    threads: { type: 'string' },
-    out: { type: 'string', default: 'reports/bench' },
-    help: { type: 'boolean', short: 'h' },
+const COMMAND = {
+  name: 'pnpm bench',
+  summary:
+    'Runs benchmark suites (engine: reference training steps; train: each variant; sample: each sampler) on the given backends beside their PyTorch twins, prints a table per suite and writes DIR/<suite>.csv.',
+  flags: {
+    suite: { type: 'string', default: 'engine', value: 'a,b', description: `suites to run (${Object.keys(suites).join(', ')})` },
+    backend: { type: 'string', value: 'NAME[,NAME]', defaultText: 'every available backend', description: 'backends to measure' },
+    filter: { type: 'string', value: 'TEXT', defaultText: 'all cases', description: 'run only cases whose name contains TEXT' },
+    threads: { type: 'string', value: 'N', defaultText: "the backend's default", description: 'engine and PyTorch threads' },
+    out: { type: 'string', default: 'reports/bench', value: 'DIR', description: 'folder for the suite CSVs' },
   },
-});
-if (values.help) {
-  console.log(
-    `usage: pnpm bench [--suite ${Object.keys(suites).join(',')}] [--backend NAME[,NAME]] [--filter TEXT] [--threads N] [--out DIR]`,
-  );
-  process.exit(0);
-}
-const threads = values.threads === undefined ? undefined : Number(values.threads);
-if (threads !== undefined && !(Number.isInteger(threads) && threads > 0)) {
-  console.error(`--threads: expected a positive integer, got '${values.threads}'`);
-  process.exit(2);
-}
-const names = values.suite
-  .split(',')
-  .map((s) => s.trim())
-  .filter(Boolean);
-const unknown = names.filter((n) => !suites[n]);
-if (unknown.length > 0) {
-  console.error(`--suite: unknown suite ${unknown.join(', ')}; expected one of ${Object.keys(suites).join(', ')}`);
-  process.exit(2);
-}
+  examples: ['pnpm bench', 'pnpm bench --suite train,sample --backend native --threads 1 --out /tmp/bench'],
+};
+
 const TABLE = [
   'case',
   'variant',
@@ -55,9 +41,25 @@ const TABLE = [
   'leak_rss_delta_mb',
   'note',
 ];
-for (const name of names) {
-  const rows = await suites[name]({ backend: values.backend, filter: values.filter, threads, log: (l) => console.error(l) });
-  const columns = TABLE.filter((c) => rows.some((r) => c in r));
-  console.log(`\n${name}\n${formatTable(rows, columns.length ? columns : Object.keys(rows[0] ?? {}))}`);
-  console.log(`wrote ${writeCsv(values.out, name, rows)}`);
-}
+
+await runCli(async () => {
+  const { values } = parseCommand(COMMAND, process.argv.slice(2));
+  const threads = values.threads === undefined ? undefined : Number(values.threads);
+  if (threads !== undefined && !(Number.isInteger(threads) && threads > 0)) {
+    throw new UsageError(`--threads: expected a positive integer, got '${values.threads}'`);
+  }
+  const names = values.suite
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  const unknown = names.filter((n) => !suites[n]);
+  if (unknown.length > 0) {
+    throw new UsageError(`--suite: unknown suite ${unknown.join(', ')}; expected one of ${Object.keys(suites).join(', ')}`);
+  }
+  for (const name of names) {
+    const rows = await suites[name]({ backend: values.backend, filter: values.filter, threads, log: (l) => console.error(l) });
+    const columns = TABLE.filter((c) => rows.some((r) => c in r));
+    console.log(`\n${name}\n${formatTable(rows, columns.length ? columns : Object.keys(rows[0] ?? {}))}`);
+    console.log(`wrote ${writeCsv(values.out, name, rows)}`);
+  }
+});

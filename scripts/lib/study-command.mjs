@@ -5,7 +5,7 @@ import { $ } from 'zx';
 
 /** `pnpm study` and `pnpm reports` share this; reports also runs the preset's benchmarks. */
 export async function studyCommand(argv, { bench }) {
-  const args = parseStudyArgs(argv);
+  const args = parseStudyArgs(argv, bench ? 'reports' : 'study');
   const log = (line) => process.stderr.write(`${line}\n`);
   if (args.renderOnly) {
     renderReport(args.outDir);

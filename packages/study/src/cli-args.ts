@@ -1,7 +1,7 @@
-import { parseArgs } from 'node:util';
 import { UsageError } from '@curtain/core';
+import { type CommandSpec, type FlagSpec, type ParsedCommand, parseCommand } from './cli-command.ts';
 import { parseShard, type Shard } from './plan.ts';
-import { ALL_VARIANTS, getPreset, type Preset, parseBudget } from './presets.ts';
+import { ALL_VARIANTS, getPreset, PRESETS, type Preset, parseBudget } from './presets.ts';
 
 export interface StudyArgs {
   preset: Preset;
@@ -15,42 +15,43 @@ export interface StudyArgs {
   renderOnly: boolean;
 }
 
-/**
- * Flags shared by `pnpm study` and `pnpm reports`. --variants, --budgets and
- * --seeds narrow or override the preset (the run keys record the result).
- */
-export function parseStudyArgs(argv: string[]): StudyArgs {
-  let parsed: ReturnType<typeof parseStudyFlags>;
-  try {
-    parsed = parseStudyFlags(argv);
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
-  return resolveStudyArgs(parsed);
+/** Flags shared by `pnpm study` and `pnpm reports`; --variants, --budgets and --seeds narrow or override the preset. */
+export function studyCommandSpec(command: 'study' | 'reports'): CommandSpec {
+  return {
+    name: `pnpm ${command}`,
+    summary:
+      command === 'study'
+        ? 'Trains and evaluates the grid of a preset into DIR/runs.csv (resumable), then writes the summaries, figures and reports.'
+        : 'Runs the study of a preset plus its benchmark suites and renders DIR: CSVs, figures, sample grids, REPORT.md and REPORT.html.',
+    flags: STUDY_FLAGS,
+    examples: [
+      `pnpm ${command} --preset smoke --out /tmp/smoke`,
+      `pnpm ${command} --preset quick --variants vae,pcvae --budgets 1e11,3e11 --seeds 1,2`,
+      `pnpm ${command} --out reports/quick --render-only`,
+    ],
+  };
 }
 
-function parseStudyFlags(argv: string[]) {
-  return parseArgs({
-    args: argv,
-    options: {
-      preset: { type: 'string', default: 'quick' },
-      out: { type: 'string' },
-      dataset: { type: 'string', default: 'digits' },
-      'data-dir': { type: 'string' },
-      backend: { type: 'string' },
-      shard: { type: 'string' },
-      'dry-run': { type: 'boolean', default: false },
-      'render-only': { type: 'boolean', default: false },
-      variants: { type: 'string' },
-      budgets: { type: 'string' },
-      seeds: { type: 'string' },
-      samples: { type: 'string' },
-    },
-    allowPositionals: false,
-  });
+const STUDY_FLAGS: Record<string, FlagSpec> = {
+  preset: { type: 'string', default: 'quick', value: 'NAME', description: `preset grid (${Object.keys(PRESETS).join(', ')})` },
+  out: { type: 'string', value: 'DIR', defaultText: 'reports/<preset>', description: 'output folder (runs.csv, report)' },
+  dataset: { type: 'string', default: 'digits', value: 'NAME', description: 'dataset to train and score on' },
+  'data-dir': { type: 'string', value: 'DIR', defaultText: 'the embedded or system copy', description: 'folder with IDX files' },
+  backend: { type: 'string', value: 'NAME', defaultText: 'fastest available', description: 'tensorflow, webgpu, native, wasm or cpu' },
+  shard: { type: 'string', value: 'i/n', defaultText: 'all jobs', description: 'run only shard i of n (merge with pnpm merge)' },
+  'dry-run': { type: 'boolean', default: false, description: 'print the plan and estimated time; train nothing' },
+  'render-only': { type: 'boolean', default: false, description: 're-render the report from DIR/runs.csv; train nothing' },
+  variants: { type: 'string', value: 'a,b', defaultText: "the preset's", description: `paradigms to run (${ALL_VARIANTS.join(', ')})` },
+  budgets: { type: 'string', value: '1e11,3e11', defaultText: "the preset's", description: 'training budgets in FLOPs' },
+  seeds: { type: 'string', value: '1,2,3', defaultText: "the preset's", description: 'seeds' },
+  samples: { type: 'string', value: 'N', defaultText: "the preset's", description: 'generated and real images per FD (>= 8)' },
+};
+
+export function parseStudyArgs(argv: string[], command: 'study' | 'reports' = 'study'): StudyArgs {
+  return resolveStudyArgs(parseCommand(studyCommandSpec(command), argv));
 }
 
-function resolveStudyArgs(parsed: ReturnType<typeof parseStudyFlags>): StudyArgs {
+function resolveStudyArgs(parsed: ParsedCommand): StudyArgs {
   const v = parsed.values;
   let preset = getPreset(v.preset as string);
   if (v.variants) {

@@ -1,4 +1,5 @@
 export * from './cli-args.ts';
+export * from './cli-command.ts';
 export * from './columns.ts';
 export * from './compare.ts';
 export * from './csv-store.ts';

@@ -1,4 +1,5 @@
 import { createRequire } from 'node:module';
+import { fixCpuKernels } from './cpu-fixes.ts';
 import { UsageError } from './errors.ts';
 import { tf } from './tf.ts';
 
@@ -152,6 +153,7 @@ async function activate(name: BackendName, opts: SelectOptions): Promise<Backend
       return { name, tfBackend: 'wasm', blas: 'XNNPACK (wasm)', threads: 1 };
     }
     default: {
+      fixCpuKernels();
       await setOrThrow('cpu');
       silenceCpuBanner();
       return { name: 'cpu', tfBackend: 'cpu', blas: 'none (JavaScript)', threads: 1 };

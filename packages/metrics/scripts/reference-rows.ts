@@ -17,7 +17,7 @@ async function main(): Promise<void> {
   await selectBackend(flag('backend', 'cpu'));
   const evaluator = loadEvaluator(dataset);
   const started = Date.now();
-  for (const row of referenceRows(dataset, evaluator, n, seed)) console.log(JSON.stringify(row));
+  for (const row of await referenceRows(dataset, evaluator, n, seed)) console.log(JSON.stringify(row));
   console.error(`${dataset}: ${n} samples per set, ${((Date.now() - started) / 1000).toFixed(1)} s`);
   evaluator.dispose();
 }

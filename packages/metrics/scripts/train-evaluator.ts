@@ -138,7 +138,7 @@ async function main(): Promise<void> {
   store.save(dir);
   store.dispose();
   const evaluator = Evaluator.fromDirectory(dir);
-  const heldOutAccuracy = evaluator.accuracy(dataset.heldOut);
+  const heldOutAccuracy = await evaluator.accuracy(dataset.heldOut);
   evaluator.dispose();
   const meta: EvaluatorMeta = {
     evaluatorId: evaluatorIdOf(dir),

@@ -89,8 +89,12 @@ export class Evaluator {
     return this.architecture.featureSize;
   }
 
-  /** images [N, 28, 28, 1] in [0, 1] -> features N x featureSize (128), computed in batches of `batchSize`. */
-  features(images: tf.Tensor4D, batchSize = 256): FeatureMatrix {
+  /**
+   * images [N, 28, 28, 1] in [0, 1] -> features N x featureSize (128), computed
+   * in batches of `batchSize` and read back asynchronously (on a GPU backend
+   * only `data()` can read a device tensor).
+   */
+  async features(images: tf.Tensor4D, batchSize = 256): Promise<FeatureMatrix> {
     assertEvaluatorInput(images);
     const [n] = images.shape;
     const cols = this.featureSize;
@@ -98,14 +102,17 @@ export class Evaluator {
     for (let start = 0; start < n; start += batchSize) {
       const size = Math.min(batchSize, n - start);
       const chunk = tf.tidy(() => this.net.features(tf.slice(images, [start, 0, 0, 0], [size, -1, -1, -1])));
-      data.set(chunk.dataSync(), start * cols);
-      chunk.dispose();
+      try {
+        data.set(await chunk.data(), start * cols);
+      } finally {
+        chunk.dispose();
+      }
     }
     return { rows: n, cols, data };
   }
 
   /** Predicted class of each image [N, 28, 28, 1]. */
-  predict(images: tf.Tensor4D, batchSize = 256): Int32Array {
+  async predict(images: tf.Tensor4D, batchSize = 256): Promise<Int32Array> {
     assertEvaluatorInput(images);
     const [n] = images.shape;
     const labels = new Int32Array(n);
@@ -114,21 +121,28 @@ export class Evaluator {
       const chunk = tf.tidy(() =>
         tf.argMax(this.net.classify(this.net.features(tf.slice(images, [start, 0, 0, 0], [size, -1, -1, -1]))), 1),
       );
-      labels.set(chunk.dataSync() as Int32Array, start);
-      chunk.dispose();
+      try {
+        labels.set((await chunk.data()) as Int32Array, start);
+      } finally {
+        chunk.dispose();
+      }
     }
     return labels;
   }
 
   /** Fraction of the first `n` images of `set` (all by default) classified correctly. */
-  accuracy(set: ImageSet, n = set.count, batchSize = 256): number {
+  async accuracy(set: ImageSet, n = set.count, batchSize = 256): Promise<number> {
     if (n > set.count) throw new UsageError(`accuracy: asked for ${n} images but the set holds ${set.count}`);
     let correct = 0;
     for (let start = 0; start < n; start += batchSize) {
       const indices = Array.from({ length: Math.min(batchSize, n - start) }, (_, i) => start + i);
       const images = imagesToTensor(set, indices);
-      const predicted = this.predict(images, batchSize);
-      images.dispose();
+      let predicted: Int32Array;
+      try {
+        predicted = await this.predict(images, batchSize);
+      } finally {
+        images.dispose();
+      }
       indices.forEach((index, i) => {
         if (predicted[i] === set.labels[index]) correct += 1;
       });

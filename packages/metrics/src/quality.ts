@@ -35,7 +35,7 @@ export interface QualityMetrics {
 
 type Images = tf.Tensor4D | FeatureMatrix;
 
-function featuresOf(evaluator: Evaluator, images: Images): FeatureMatrix {
+async function featuresOf(evaluator: Evaluator, images: Images): Promise<FeatureMatrix> {
   return images instanceof tf.Tensor ? evaluator.features(images) : images;
 }
 
@@ -64,9 +64,11 @@ export function qualityFromFeatures(evaluatorId: string, real: FeatureMatrix, fa
  * [0, 1], or their features) against `real`, in `evaluator`'s feature space.
  * The caller keeps ownership of the tensors.
  */
-export function evaluateSamples(args: { evaluator: Evaluator; real: Images; fake: Images } & QualityOptions): QualityMetrics {
+export async function evaluateSamples(
+  args: { evaluator: Evaluator; real: Images; fake: Images } & QualityOptions,
+): Promise<QualityMetrics> {
   const { evaluator, real, fake, ...opts } = args;
-  return qualityFromFeatures(evaluator.id, featuresOf(evaluator, real), featuresOf(evaluator, fake), opts);
+  return qualityFromFeatures(evaluator.id, await featuresOf(evaluator, real), await featuresOf(evaluator, fake), opts);
 }
 
 /** The real images every model of a study is compared against: n training images in a seeded order. */
@@ -91,13 +93,13 @@ export interface ReferenceRow extends QualityMetrics {
  * realReference(dataset, n, seed): `data` scores n held-out real images, `noise`
  * n uniform-noise images.
  */
-export function referenceRows(
+export async function referenceRows(
   dataset: Dataset | string,
   evaluator: Evaluator,
   n: number,
   seed: number,
   opts: Omit<QualityOptions, 'seed'> = {},
-): ReferenceRow[] {
+): Promise<ReferenceRow[]> {
   const data = typeof dataset === 'string' ? loadDataset(dataset) : dataset;
   if (n > data.heldOut.count)
     throw new UsageError(`referenceRows: n = ${n} exceeds the ${data.heldOut.count} held-out images of ${data.name}`);
@@ -106,11 +108,19 @@ export function referenceRows(
   const heldOutImages = sampleImages(data.heldOut, n, rng.nextSeed());
   const noiseImages = uniformNoiseImages(n, [data.train.height, data.train.width, data.train.channels], rng.nextSeed());
   try {
-    const real = evaluator.features(realImages);
+    const real = await evaluator.features(realImages);
     const metricsOpts = { ...opts, seed };
     return [
-      { reference: 'data', dataset: data.name, ...qualityFromFeatures(evaluator.id, real, evaluator.features(heldOutImages), metricsOpts) },
-      { reference: 'noise', dataset: data.name, ...qualityFromFeatures(evaluator.id, real, evaluator.features(noiseImages), metricsOpts) },
+      {
+        reference: 'data',
+        dataset: data.name,
+        ...qualityFromFeatures(evaluator.id, real, await evaluator.features(heldOutImages), metricsOpts),
+      },
+      {
+        reference: 'noise',
+        dataset: data.name,
+        ...qualityFromFeatures(evaluator.id, real, await evaluator.features(noiseImages), metricsOpts),
+      },
     ];
   } finally {
     tf.dispose([realImages, heldOutImages, noiseImages]);

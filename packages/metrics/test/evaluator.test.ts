@@ -1,7 +1,7 @@
 import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { assertNoLeak, tf, UsageError, useCpuBackend } from '@curtain/core';
+import { assertNoLeakAsync, tf, UsageError, useCpuBackend } from '@curtain/core';
 import { DEBIAN_FASHION_MNIST_DIR, loadDataset, sampleImages } from '@curtain/data';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Evaluator, type EvaluatorMeta, loadEvaluator, WEIGHTS_ROOT } from '../src/index.ts';
@@ -19,7 +19,7 @@ function metaOf(name: string): EvaluatorMeta {
 }
 
 describe('committed evaluators', () => {
-  it('digits: id is the hash recorded in meta.json; weights under 1 MB; >= 98% on 1000 held-out digits', () => {
+  it('digits: id is the hash recorded in meta.json; weights under 1 MB; >= 98% on 1000 held-out digits', async () => {
     expect(digits.id).toMatch(/^[0-9a-f]{16}$/);
     const meta = metaOf('digits');
     expect(digits.id).toBe(meta.evaluatorId);
@@ -28,7 +28,7 @@ describe('committed evaluators', () => {
     expect(meta.heldOutAccuracy).toBeGreaterThanOrEqual(0.98);
     expect(readFileSync(path.join(WEIGHTS_ROOT, 'digits', 'params.bin')).byteLength).toBeLessThan(1 << 20);
     const data = loadDataset('digits');
-    expect(digits.accuracy(data.heldOut, 1000)).toBeGreaterThanOrEqual(0.98);
+    expect(await digits.accuracy(data.heldOut, 1000)).toBeGreaterThanOrEqual(0.98);
   });
 
   it('mnist is served by the digits evaluator (same domain)', () => {
@@ -39,12 +39,12 @@ describe('committed evaluators', () => {
     mnist.dispose();
   });
 
-  it.skipIf(!existsSync(DEBIAN_FASHION_MNIST_DIR))('fashion-mnist: >= 90% on 1000 held-out images', () => {
+  it.skipIf(!existsSync(DEBIAN_FASHION_MNIST_DIR))('fashion-mnist: >= 90% on 1000 held-out images', async () => {
     const fashion = loadEvaluator('fashion-mnist');
     expect(fashion.id).toBe(metaOf('fashion-mnist').evaluatorId);
     expect(fashion.id).not.toBe(digits.id);
     expect(readFileSync(path.join(WEIGHTS_ROOT, 'fashion-mnist', 'params.bin')).byteLength).toBeLessThan(1 << 20);
-    expect(fashion.accuracy(loadDataset('fashion-mnist').heldOut, 1000)).toBeGreaterThanOrEqual(0.9);
+    expect(await fashion.accuracy(loadDataset('fashion-mnist').heldOut, 1000)).toBeGreaterThanOrEqual(0.9);
     fashion.dispose();
   });
 
@@ -54,7 +54,7 @@ describe('committed evaluators', () => {
 });
 
 describe('evaluator id', () => {
-  it('changes when the weights change, and so do the features', () => {
+  it('changes when the weights change, and so do the features', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'curtain-evaluator-'));
     try {
       for (const file of ['params.json', 'params.bin']) copyFileSync(path.join(digits.weightsDir, file), path.join(dir, file));
@@ -68,8 +68,8 @@ describe('evaluator id', () => {
       const changed = Evaluator.fromDirectory(dir);
       expect(changed.id).not.toBe(digits.id);
       const images = sampleImages(loadDataset('digits').heldOut, 8, 1);
-      const before = digits.features(images).data;
-      const after = changed.features(images).data;
+      const before = (await digits.features(images)).data;
+      const after = (await changed.features(images)).data;
       expect(Array.from(after)).not.toEqual(Array.from(before));
       images.dispose();
       changed.dispose();
@@ -80,24 +80,24 @@ describe('evaluator id', () => {
 });
 
 describe('features', () => {
-  it('are N x 128, post-ReLU, independent of the batch size, deterministic and leak-free', () => {
+  it('are N x 128, post-ReLU, independent of the batch size, deterministic and leak-free', async () => {
     const images = sampleImages(loadDataset('digits').heldOut, 20, 3);
-    const whole = assertNoLeak('features', () => digits.features(images));
-    const batched = assertNoLeak('features in batches of 7', () => digits.features(images, 7));
-    assertNoLeak('predict', () => digits.predict(images, 6));
+    const whole = await assertNoLeakAsync('features', () => digits.features(images));
+    const batched = await assertNoLeakAsync('features in batches of 7', () => digits.features(images, 7));
+    await assertNoLeakAsync('predict', () => digits.predict(images, 6));
     expect(whole.rows).toBe(20);
     expect(whole.cols).toBe(128);
     expect(whole.data.length).toBe(20 * 128);
     expect(Math.min(...whole.data)).toBeGreaterThanOrEqual(0);
     expect(Math.max(...whole.data)).toBeGreaterThan(0);
     for (let i = 0; i < whole.data.length; i++) expect(batched.data[i]).toBeCloseTo(whole.data[i], 4);
-    expect(digits.features(images).data).toEqual(whole.data);
+    expect((await digits.features(images)).data).toEqual(whole.data);
     images.dispose();
   });
 
-  it('reject images of another shape with a UsageError', () => {
+  it('reject images of another shape with a UsageError', async () => {
     const wrong = tf.zeros([2, 8, 8, 1]) as tf.Tensor4D;
-    expect(() => digits.features(wrong)).toThrow(/expected images \[N, 28, 28, 1\]/);
+    await expect(digits.features(wrong)).rejects.toThrow(/expected images \[N, 28, 28, 1\]/);
     wrong.dispose();
   });
 });

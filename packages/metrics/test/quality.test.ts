@@ -31,19 +31,21 @@ beforeAll(async () => {
   data = loadDataset('digits');
   realImages = sampleImages(data.train, N, 11);
   heldOutImages = sampleImages(data.heldOut, N, 12);
-  real = evaluator.features(realImages);
-  heldOut = evaluator.features(heldOutImages);
+  real = await evaluator.features(realImages);
+  heldOut = await evaluator.features(heldOutImages);
 });
 afterAll(() => {
   tf.dispose([realImages, heldOutImages]);
   evaluator.dispose();
 });
 
-function withFeatures(make: () => tf.Tensor4D): FeatureMatrix {
+async function withFeatures(make: () => tf.Tensor4D): Promise<FeatureMatrix> {
   const images = make();
-  const features = evaluator.features(images);
-  images.dispose();
-  return features;
+  try {
+    return await evaluator.features(images);
+  } finally {
+    images.dispose();
+  }
 }
 
 function gaussianNoise(images: tf.Tensor4D, sigma: number, seed: number): tf.Tensor4D {
@@ -67,34 +69,30 @@ function increasing(values: number[]): boolean {
 }
 
 describe('Frechet distance on evaluator features', () => {
-  it('is small for two disjoint real splits next to real against noise', () => {
-    const noise = withFeatures(() => uniformNoiseImages(N, [28, 28, 1], 3));
+  it('is small for two disjoint real splits next to real against noise', async () => {
+    const noise = await withFeatures(() => uniformNoiseImages(N, [28, 28, 1], 3));
     const fdReal = frechetDistance(real, heldOut);
     const fdNoise = frechetDistance(real, noise);
     expect(fdReal).toBeLessThan(0.1 * fdNoise);
   });
 
-  it('rises monotonically with Gaussian pixel noise sigma in {0, 0.05, 0.1, 0.2, 0.4}', () => {
-    const fds = [0, 0.05, 0.1, 0.2, 0.4].map((sigma) =>
-      sigma === 0
-        ? frechetDistance(real, heldOut)
-        : frechetDistance(
-            real,
-            withFeatures(() => gaussianNoise(heldOutImages, sigma, 7)),
-          ),
-    );
+  it('rises monotonically with Gaussian pixel noise sigma in {0, 0.05, 0.1, 0.2, 0.4}', async () => {
+    const fds: number[] = [];
+    for (const sigma of [0, 0.05, 0.1, 0.2, 0.4])
+      fds.push(
+        sigma === 0
+          ? frechetDistance(real, heldOut)
+          : frechetDistance(real, await withFeatures(() => gaussianNoise(heldOutImages, sigma, 7))),
+      );
     expect(increasing(fds), `FD by sigma: ${fds.map((v) => v.toFixed(2)).join(', ')}`).toBe(true);
   });
 
-  it('rises monotonically with blur sigma in {0, 0.5, 1, 2}', () => {
-    const fds = [0, 0.5, 1, 2].map((sigma) =>
-      sigma === 0
-        ? frechetDistance(real, heldOut)
-        : frechetDistance(
-            real,
-            withFeatures(() => gaussianBlur(heldOutImages, sigma)),
-          ),
-    );
+  it('rises monotonically with blur sigma in {0, 0.5, 1, 2}', async () => {
+    const fds: number[] = [];
+    for (const sigma of [0, 0.5, 1, 2])
+      fds.push(
+        sigma === 0 ? frechetDistance(real, heldOut) : frechetDistance(real, await withFeatures(() => gaussianBlur(heldOutImages, sigma))),
+      );
     expect(increasing(fds), `FD by blur: ${fds.map((v) => v.toFixed(2)).join(', ')}`).toBe(true);
   });
 });
@@ -111,8 +109,8 @@ describe('KID on evaluator features', () => {
 });
 
 describe('precision and recall on evaluator features', () => {
-  it('precision falls as off-manifold images are mixed into the generated set', () => {
-    const noise = withFeatures(() => uniformNoiseImages(N, [28, 28, 1], 5));
+  it('precision falls as off-manifold images are mixed into the generated set', async () => {
+    const noise = await withFeatures(() => uniformNoiseImages(N, [28, 28, 1], 5));
     const mixed = (fraction: number): FeatureMatrix => {
       const keep = Math.round(N * (1 - fraction));
       const values = new Float32Array(N * real.cols);
@@ -126,30 +124,22 @@ describe('precision and recall on evaluator features', () => {
     expect(precisions[0] - precisions[2]).toBeGreaterThan(0.3);
   });
 
-  it('recall falls when classes are dropped from the generated set (mode collapse); precision stays high', () => {
+  it('recall falls when classes are dropped from the generated set (mode collapse); precision stays high', async () => {
     const heldOutSet: ImageSet = data.heldOut;
     const order = new SeededRng(9).shuffle(Array.from({ length: heldOutSet.count }, (_, i) => i)) as number[];
     const allClasses = order.slice(0, N);
     const fewClasses = order.filter((i) => heldOutSet.labels[i] < 3).slice(0, N);
-    const full = precisionRecall(
-      real,
-      withFeatures(() => imagesToTensor(heldOutSet, allClasses)),
-      3,
-    );
-    const collapsed = precisionRecall(
-      real,
-      withFeatures(() => imagesToTensor(heldOutSet, fewClasses)),
-      3,
-    );
+    const full = precisionRecall(real, await withFeatures(() => imagesToTensor(heldOutSet, allClasses)), 3);
+    const collapsed = precisionRecall(real, await withFeatures(() => imagesToTensor(heldOutSet, fewClasses)), 3);
     expect(collapsed.recall).toBeLessThan(full.recall - 0.3);
     expect(collapsed.precision).toBeGreaterThan(0.8);
   });
 });
 
 describe('evaluateSamples and referenceRows', () => {
-  it('records the evaluator id, sample counts and seed; accepts images or features', () => {
+  it('records the evaluator id, sample counts and seed; accepts images or features', async () => {
     const fake = heldOutImages.slice([0, 0, 0, 0], [200, -1, -1, -1]);
-    const metrics = evaluateSamples({ evaluator, real: realImages, fake, seed: 3, kidSubsetSize: 100, kidSubsets: 5 });
+    const metrics = await evaluateSamples({ evaluator, real: realImages, fake, seed: 3, kidSubsetSize: 100, kidSubsets: 5 });
     expect(metrics).toMatchObject({
       evaluatorId: evaluator.id,
       realCount: N,
@@ -159,15 +149,22 @@ describe('evaluateSamples and referenceRows', () => {
       kidSubsets: 5,
       k: 3,
     });
-    const fromFeatures = evaluateSamples({ evaluator, real, fake: sliceRows(heldOut, 0, 200), seed: 3, kidSubsetSize: 100, kidSubsets: 5 });
+    const fromFeatures = await evaluateSamples({
+      evaluator,
+      real,
+      fake: sliceRows(heldOut, 0, 200),
+      seed: 3,
+      kidSubsetSize: 100,
+      kidSubsets: 5,
+    });
     expect(fromFeatures.fd).toBeCloseTo(metrics.fd, 3);
     expect(fromFeatures.precision).toBe(metrics.precision);
     fake.dispose();
   });
 
-  it('data row is the floor and noise row the ceiling, without leaking tensors', () => {
+  it('data row is the floor and noise row the ceiling, without leaking tensors', async () => {
     const before = tf.memory().numTensors;
-    const rows = referenceRows(data, evaluator, 200, 1, { kidSubsetSize: 100, kidSubsets: 5 });
+    const rows = await referenceRows(data, evaluator, 200, 1, { kidSubsetSize: 100, kidSubsets: 5 });
     expect(tf.memory().numTensors).toBe(before);
     const [floor, ceiling] = rows;
     expect(floor).toMatchObject({

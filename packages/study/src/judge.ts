@@ -17,5 +17,6 @@ export interface Quality {
 export interface QualityJudge {
   evaluatorId: string;
   realCount: number;
-  judge(images: tf.Tensor4D): Quality;
+  /** May read back asynchronously (a GPU backend must); callers await it. */
+  judge(images: tf.Tensor4D): Quality | Promise<Quality>;
 }

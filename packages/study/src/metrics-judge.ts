@@ -1,6 +1,6 @@
 import { SeededRng, type tf, UsageError } from '@curtain/core';
 import type { Dataset } from '@curtain/data';
-import { loadEvaluator, qualityFromFeatures, realReference } from '@curtain/metrics';
+import { type FeatureMatrix, loadEvaluator, qualityFromFeatures, realReference } from '@curtain/metrics';
 import type { Quality, QualityJudge } from './judge.ts';
 import type { Preset } from './presets.ts';
 
@@ -19,17 +19,24 @@ export function metricsJudge(dataset: Dataset, preset: Preset): QualityJudge {
     throw new UsageError(`--dataset ${dataset.name}: no evaluator (${(error as Error).message})`);
   }
   const n = Math.min(preset.evalSamples, dataset.train.count);
-  const images = realReference(dataset, n, new SeededRng(REAL_REFERENCE_SEED).nextSeed());
-  const real = evaluator.features(images);
-  images.dispose();
+  // The real side is read back once, on the first call (readback is asynchronous).
+  let real: Promise<FeatureMatrix> | undefined;
+  const realFeatures = (): Promise<FeatureMatrix> => {
+    if (!real) {
+      const images = realReference(dataset, n, new SeededRng(REAL_REFERENCE_SEED).nextSeed());
+      real = evaluator.features(images).finally(() => images.dispose());
+    }
+    return real;
+  };
   let calls = 0;
   return {
     evaluatorId: evaluator.id,
     realCount: n,
-    judge(fake: tf.Tensor4D): Quality {
+    async judge(fake: tf.Tensor4D): Promise<Quality> {
       calls += 1;
-      const q = qualityFromFeatures(evaluator.id, real, evaluator.features(fake), {
-        seed: calls,
+      const seed = calls;
+      const q = qualityFromFeatures(evaluator.id, await realFeatures(), await evaluator.features(fake), {
+        seed,
         kidSubsets: preset.kidSubsets,
         kidSubsetSize: Math.max(2, Math.floor(Math.min(n, fake.shape[0], 1000) / 2)),
       });

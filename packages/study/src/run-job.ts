@@ -256,7 +256,7 @@ async function evaluateSamples(
   images.dataSync();
   const sampleMs = (performance.now() - start) / count;
   try {
-    const quality = judge.judge(images);
+    const quality = await judge.judge(images);
     if (gridFile) writeSampleGrid(gridFile, images);
     return {
       fd: quality.fd,

@@ -4,7 +4,7 @@ import { type BackendInfo, hostFingerprint, SeededRng, tf, UsageError } from '@c
 import { type Dataset, loadDataset, sampleImages } from '@curtain/data';
 import { RUN_COLUMNS, type RunRow } from './columns.ts';
 import { appendCsv, readCsv, writeTextAtomic } from './csv-store.ts';
-import type { QualityJudge } from './judge.ts';
+import type { Quality, QualityJudge } from './judge.ts';
 import { inShard, type Job, machineKey, type PlanContext, planJobs, type Registry, referenceKey, type Shard } from './plan.ts';
 import type { Preset } from './presets.ts';
 import { formatDuration, Progress } from './progress.ts';
@@ -79,7 +79,7 @@ export async function runStudy(opts: StudyOptions): Promise<{ jobs: number; writ
   const appendRows = (rows: RunRow[]) => appendCsv(runsFile, RUN_COLUMNS, rows);
 
   if (!opts.shard || opts.shard.index === 1) {
-    appendRows(referenceRows(preset, context, dataset, judge, host, doneKeys));
+    appendRows(await referenceRows(preset, context, dataset, judge, host, doneKeys));
   }
 
   const pending = jobs.filter((job) => !jobRunKeys(job, preset, context).every((key) => doneKeys.has(key)));
@@ -127,14 +127,14 @@ export async function runStudy(opts: StudyOptions): Promise<{ jobs: number; writ
   return { jobs: jobs.length, written: doneKeys.size - startCount };
 }
 
-function referenceRows(
+async function referenceRows(
   preset: Preset,
   context: PlanContext,
   dataset: Dataset,
   judge: QualityJudge,
   host: ReturnType<typeof hostFingerprint>,
   doneKeys: Set<string>,
-): RunRow[] {
+): Promise<RunRow[]> {
   const rows: RunRow[] = [];
   const n = Math.min(preset.evalSamples, dataset.heldOut.count);
   for (const variant of ['data', 'noise'] as const) {
@@ -150,8 +150,12 @@ function referenceRows(
               dataset.heldOut.width,
               1,
             ]);
-      const quality = judge.judge(images);
-      images.dispose();
+      let quality: Quality;
+      try {
+        quality = await judge.judge(images);
+      } finally {
+        images.dispose();
+      }
       rows.push({
         run_key: key,
         job_key: '',

@@ -1,10 +1,22 @@
 #!/usr/bin/env zx
 // Checks the schema of a report folder (used by CI after `pnpm reports --preset smoke`):
-// required files and columns, valid statuses and likelihood kinds, every
+// required files (CSVs, REPORT.md and REPORT.html, every figure's Vega-Lite
+// spec, SVG and PNG, the montage, training curves) and columns, valid statuses and likelihood kinds, every
 // preset variant present, no duplicate run keys.
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { ALL_VARIANTS, HYPOTHESIS_COLUMNS, RUN_COLUMNS, readCsv, SUMMARY_COLUMNS, WINNER_COLUMNS } from '@curtain/study';
+import {
+  ALL_VARIANTS,
+  CURVES_DIR,
+  HYPOTHESIS_COLUMNS,
+  MONTAGE_FILE,
+  PLOTS_DIR,
+  REPORT_CSP,
+  RUN_COLUMNS,
+  readCsv,
+  SUMMARY_COLUMNS,
+  WINNER_COLUMNS,
+} from '@curtain/study';
 import { runCli } from './lib/cli.mjs';
 
 await runCli(async () => {
@@ -18,12 +30,28 @@ await runCli(async () => {
     'winners.csv',
     'hypothesis.csv',
     'REPORT.md',
-    'plots/quality-vs-training-flops.svg',
-    'plots/quality-vs-training-flops.png',
-    'plots/quality-vs-sampling-cost.png',
+    'REPORT.html',
+    MONTAGE_FILE,
+    ...['quality-vs-training-flops', 'quality-vs-sampling-cost', 'bpd-vs-training-flops', 'training-loss-curves'].flatMap((figure) =>
+      ['vl.json', 'svg', 'png'].map((ext) => `${PLOTS_DIR}/${figure}.${ext}`),
+    ),
   ]) {
     need(existsSync(path.join(dir, file)), `missing ${file}`);
   }
+  const curves = existsSync(path.join(dir, CURVES_DIR)) ? readdirSync(path.join(dir, CURVES_DIR)).filter((f) => f.endsWith('.csv')) : [];
+  need(curves.length > 0, `no training curves in ${CURVES_DIR}/`);
+  for (const file of curves) {
+    const lines = readCsv(path.join(dir, CURVES_DIR, file));
+    const steps = lines.map((l) => Number(l.step));
+    need(new Set(steps).size === steps.length, `${CURVES_DIR}/${file}: duplicate steps`);
+    need(
+      lines.every((l) => l.loss !== undefined && l.seconds !== undefined),
+      `${CURVES_DIR}/${file}: missing loss or seconds column`,
+    );
+  }
+  const html = existsSync(path.join(dir, 'REPORT.html')) ? readFileSync(path.join(dir, 'REPORT.html'), 'utf8') : '';
+  need(!/src="https?:/i.test(html), 'REPORT.html: loads a network resource');
+  need(html.includes(REPORT_CSP), 'REPORT.html: missing the Content-Security-Policy that forbids network loads');
   const columnsOf = (file) => Object.keys(readCsv(path.join(dir, file))[0] ?? {});
   const checkColumns = (file, columns) => {
     const have = columnsOf(file);

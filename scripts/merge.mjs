@@ -21,6 +21,6 @@ await runCli(async () => {
   }
   const { rows, duplicates } = mergeStudies(outDir, inputs);
   console.log(`merged ${inputs.length} folder(s) into ${outDir}: ${rows} rows (${duplicates} duplicates dropped)`);
-  renderReport(outDir);
+  await renderReport(outDir);
   console.log(`report: ${outDir}/REPORT.md`);
 });

@@ -8,7 +8,7 @@ export async function studyCommand(argv, { bench }) {
   const args = parseStudyArgs(argv, bench ? 'reports' : 'study');
   const log = (line) => process.stderr.write(`${line}\n`);
   if (args.renderOnly) {
-    renderReport(args.outDir);
+    await renderReport(args.outDir);
     log(`report: ${path.join(args.outDir, 'REPORT.md')}`);
     return;
   }
@@ -34,6 +34,6 @@ export async function studyCommand(argv, { bench }) {
     // every backend: the benchmark's point is the comparison (stock cpu, wasm, native, PyTorch)
     await $`tsx ${path.join(import.meta.dirname, '..', 'bench.mjs')} --suite ${suites} --out ${path.join(args.outDir, 'bench')}`;
   }
-  renderReport(args.outDir);
+  await renderReport(args.outDir);
   log(`report: ${path.join(args.outDir, 'REPORT.md')} (${((Date.now() - started) / 60000).toFixed(1)} min)`);
 }

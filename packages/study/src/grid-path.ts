@@ -4,3 +4,6 @@ import path from 'node:path';
 export function gridPath(s: { variant: string; sampler: string; best_size: string; budget_flops: number }): string {
   return path.join('grids', `${s.variant}-${s.sampler}-${s.best_size}-b${s.budget_flops.toExponential(0).replace('+', '')}.png`);
 }
+
+/** The grid of real held-out images the study writes beside the samples (the montage's reference row). */
+export const REAL_GRID = path.join('grids', 'real-held-out.png');

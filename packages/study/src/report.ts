@@ -3,13 +3,16 @@ import path from 'node:path';
 import { UsageError } from '@curtain/core';
 import { type CsvRow, num } from './columns.ts';
 import { readCsv, writeCsvAtomic, writeTextAtomic } from './csv-store.ts';
+import { paradigmOf, type ReferenceLevel, referenceLevels } from './figures/references.ts';
+import type { Figure } from './figures/style.ts';
+import { PLOTS_DIR, writeFigures } from './figures/write-figures.ts';
 import { gridPath } from './grid-path.ts';
-import { svgToPng } from './render-png.ts';
-import { meanInterval } from './stats.ts';
+import { samplesMontage } from './montage.ts';
+import { reportHtml } from './report-html.ts';
+import { samplingCostSentence } from './sampling-answer.ts';
 import {
   HYPOTHESIS_COLUMNS,
   type HypothesisRow,
-  latestRuns,
   pickWinners,
   SUMMARY_COLUMNS,
   type SummaryRow,
@@ -18,7 +21,6 @@ import {
   WINNER_COLUMNS,
   type WinnerRow,
 } from './summarize.ts';
-import { type ChartSeries, renderChart } from './svg-chart.ts';
 
 export interface ReportFiles {
   summary: SummaryRow[];
@@ -32,8 +34,15 @@ const fmtInterval = (mean: number, low: number, high: number) =>
   Number.isFinite(low) && Number.isFinite(high) ? `${fmt(mean)} [${fmt(low)}, ${fmt(high)}]` : fmt(mean);
 const fmtFlops = (v: number) => v.toExponential(0).replace('e+', 'e');
 
-/** Writes summary.csv, winners.csv, hypothesis.csv, the plots and REPORT.md from DIR/runs.csv. */
-export function renderReport(dir: string): ReportFiles {
+/** The samples-by-budget montage inside a report folder. */
+export const MONTAGE_FILE = path.join(PLOTS_DIR, 'samples-by-budget.png');
+
+/**
+ * Writes summary.csv, winners.csv, hypothesis.csv, the figures (Vega-Lite
+ * spec, SVG, PNG), the samples-by-budget montage, REPORT.md and the
+ * self-contained REPORT.html from DIR/runs.csv (and DIR/curves, DIR/grids).
+ */
+export async function renderReport(dir: string): Promise<ReportFiles> {
   const runsFile = path.join(dir, 'runs.csv');
   if (!existsSync(runsFile)) throw new UsageError(`${runsFile}: not found; run \`pnpm study --out ${dir}\` first`);
   const rows = readCsv(runsFile);
@@ -43,88 +52,13 @@ export function renderReport(dir: string): ReportFiles {
   writeCsvAtomic(path.join(dir, 'summary.csv'), SUMMARY_COLUMNS, summary as unknown as Array<Record<string, unknown>>);
   writeCsvAtomic(path.join(dir, 'winners.csv'), WINNER_COLUMNS, winners as unknown as Array<Record<string, unknown>>);
   writeCsvAtomic(path.join(dir, 'hypothesis.csv'), HYPOTHESIS_COLUMNS, hypothesis as unknown as Array<Record<string, unknown>>);
-  const references = referenceFds(rows);
-  writePlot(dir, 'quality-vs-training-flops', qualityVsFlops(summary, references));
-  writePlot(dir, 'quality-vs-sampling-cost', qualityVsSamplingCost(summary, references));
-  const bpdChart = bpdVsFlops(summary);
-  if (bpdChart) writePlot(dir, 'bpd-vs-training-flops', bpdChart);
-  writeTextAtomic(path.join(dir, 'REPORT.md'), reportMarkdown(dir, rows, summary, winners, hypothesis, references));
+  const figures = await writeFigures(dir, rows, summary);
+  const montage = samplesMontage(dir, summary, paradigmOf(rows));
+  if (montage) writeTextAtomic(path.join(dir, MONTAGE_FILE), montage);
+  const markdown = reportMarkdown(dir, rows, summary, winners, hypothesis, referenceLevels(rows), figures);
+  writeTextAtomic(path.join(dir, 'REPORT.md'), markdown);
+  writeTextAtomic(path.join(dir, 'REPORT.html'), reportHtml(markdown, dir, markdown.split('\n')[0].replace(/^# /, '')));
   return { summary, winners, hypothesis };
-}
-
-function referenceFds(rows: CsvRow[]): Array<{ label: string; y: number }> {
-  return (['data', 'noise'] as const).map((variant) => ({
-    label: variant === 'data' ? 'data (held-out real)' : 'noise',
-    y: meanInterval(
-      latestRuns(rows)
-        .filter((r) => r.variant === variant)
-        .map((r) => num(r.fd)),
-    ).mean,
-  }));
-}
-
-function writePlot(dir: string, name: string, svg: string): void {
-  writeTextAtomic(path.join(dir, 'plots', `${name}.svg`), svg);
-  writeTextAtomic(path.join(dir, 'plots', `${name}.png`), svgToPng(svg));
-}
-
-const byEntry = (summary: SummaryRow[]) => {
-  const map = new Map<string, SummaryRow[]>();
-  for (const s of summary) map.set(s.entry, [...(map.get(s.entry) ?? []), s]);
-  return map;
-};
-
-function qualityVsFlops(summary: SummaryRow[], references: Array<{ label: string; y: number }>): string {
-  const series: ChartSeries[] = [...byEntry(summary)].map(([entry, rows]) => ({
-    label: entry,
-    points: rows.map((s) => ({ x: s.budget_flops, y: s.fd_mean, low: s.fd_low, high: s.fd_high })),
-  }));
-  return renderChart({
-    title: 'Sample quality against training compute',
-    xLabel: 'training FLOPs (log)',
-    yLabel: 'FD to training images (log, lower is better)',
-    logX: true,
-    logY: true,
-    series,
-    referenceLines: references,
-  });
-}
-
-function qualityVsSamplingCost(summary: SummaryRow[], references: Array<{ label: string; y: number }>): string {
-  const largest = Math.max(...summary.map((s) => s.budget_flops));
-  const atLargest = summary.filter((s) => s.budget_flops === largest && Number.isFinite(s.sample_ms_mean));
-  return renderChart({
-    title: `Quality against sampling cost at ${fmtFlops(largest)} training FLOPs`,
-    xLabel: 'ms per sample on this backend (log)',
-    yLabel: 'FD (log, lower is better)',
-    logX: true,
-    logY: true,
-    series: atLargest.map((s) => ({
-      label: `${s.entry} (${s.network_evals} evals)`,
-      line: false,
-      points: [{ x: s.sample_ms_mean, y: s.fd_mean, low: s.fd_low, high: s.fd_high, label: s.entry }],
-    })),
-    referenceLines: references,
-  });
-}
-
-function bpdVsFlops(summary: SummaryRow[]): string | undefined {
-  const series: ChartSeries[] = [...byEntry(summary)]
-    .filter(([, rows]) => rows.some((s) => Number.isFinite(s.bpd_mean)))
-    .filter(([entry, rows]) => !entry.includes('/') || entry === `${rows[0].variant}/${rows[0].sampler}`)
-    .map(([, rows]) => ({
-      label: `${rows[0].variant} (${rows[0].bpd_kind})`,
-      points: rows.map((s) => ({ x: s.budget_flops, y: s.bpd_mean, low: s.bpd_low, high: s.bpd_high })),
-    }));
-  const unique = [...new Map(series.map((s) => [s.label, s])).values()];
-  if (unique.length === 0) return undefined;
-  return renderChart({
-    title: 'Held-out bits/dim against training compute',
-    xLabel: 'training FLOPs (log)',
-    yLabel: 'bits/dim (exact or bound; lower is better)',
-    logX: true,
-    series: unique,
-  });
 }
 
 function answerSentence(winners: WinnerRow[]): string {
@@ -152,7 +86,8 @@ function reportMarkdown(
   summary: SummaryRow[],
   winners: WinnerRow[],
   hypothesis: HypothesisRow[],
-  references: Array<{ label: string; y: number }>,
+  references: ReferenceLevel[],
+  figures: Figure[],
 ): string {
   const studyFile = path.join(dir, 'study.json');
   const study = existsSync(studyFile) ? JSON.parse(readFileSync(studyFile, 'utf8')) : {};
@@ -173,17 +108,15 @@ function reportMarkdown(
   lines.push('');
   lines.push(`Does predictive coding close the VAE–diffusion gap? ${hypothesisSentence(hypothesis)}`);
   lines.push('');
+  lines.push(`What it costs to sample: ${samplingCostSentence(summary)}`);
+  lines.push('');
   lines.push(
-    `Reference points: real held-out data scores FD ${fmt(references[0].y)} (the floor), uniform noise ${fmt(references[1].y)} (the ceiling).`,
+    references.length > 0
+      ? `Reference points (FD): ${references.map((r) => `${r.label} ${fmt(r.fd)}`).join(', ')}.`
+      : 'No reference rows (real data, noise) in runs.csv.',
   );
   lines.push('');
-  lines.push('![quality against training FLOPs](plots/quality-vs-training-flops.png)');
-  lines.push('');
-  lines.push('![quality against sampling cost](plots/quality-vs-sampling-cost.png)');
-  if (existsSync(path.join(dir, 'plots', 'bpd-vs-training-flops.png'))) {
-    lines.push('');
-    lines.push('![bits/dim against training FLOPs](plots/bpd-vs-training-flops.png)');
-  }
+  lines.push('A self-contained HTML version of this report, with the figures inline: [REPORT.html](REPORT.html).');
   lines.push('');
   lines.push('## Winners per budget');
   lines.push('');
@@ -225,9 +158,29 @@ function reportMarkdown(
     );
   }
   lines.push('');
+  lines.push('## Figures');
+  lines.push('');
+  lines.push(
+    'Each figure is a Vega-Lite spec with its data inline (`plots/NAME.vl.json`; restyle it and render it with any Vega-Lite tool) beside its SVG and PNG.',
+  );
+  for (const figure of figures) {
+    lines.push('');
+    lines.push(`![${figure.spec.title.text}](${PLOTS_DIR}/${figure.name}.png)`);
+  }
+  lines.push('');
+  if (existsSync(path.join(dir, MONTAGE_FILE))) {
+    lines.push('## Samples by budget');
+    lines.push('');
+    lines.push(
+      "Real held-out digits, then each paradigm's representative entry (lowest FD at the largest budget) at every budget: the top-left images of each sample grid.",
+    );
+    lines.push('');
+    lines.push(`![samples by training budget](${MONTAGE_FILE})`);
+    lines.push('');
+  }
   const grids = summary.filter((s) => existsSync(path.join(dir, gridPath(s))));
   if (grids.length > 0) {
-    lines.push('## Samples (first seed, best size)');
+    lines.push('## Sample grids (first seed, best size)');
     lines.push('');
     const budgets = [...new Set(grids.map((s) => s.budget_flops))].sort((a, b) => a - b);
     lines.push(`| variant | ${budgets.map(fmtFlops).join(' | ')} |`);
@@ -245,7 +198,7 @@ function reportMarkdown(
   lines.push('## Files');
   lines.push('');
   lines.push(
-    '`runs.csv` (one row per run, every parameter and the host fingerprint), `summary.csv`, `winners.csv`, `hypothesis.csv`, `plots/*.svg|png`, `grids/*.png`. Regenerate with `pnpm reports --preset ' +
+    '`runs.csv` (one row per run, every parameter and the host fingerprint), `summary.csv`, `winners.csv`, `hypothesis.csv`, `plots/*.vl.json|svg|png` (figures and montage), `curves/*.csv` (training curves per job), `grids/*.png`, `REPORT.html`. Regenerate with `pnpm reports --preset ' +
       (study.preset?.name ?? 'quick') +
       '`.',
   );

@@ -12,6 +12,7 @@ import {
 } from '@curtain/core';
 import { BatchStream, type Dataset, imagesToTensor } from '@curtain/data';
 import type { RunRow } from './columns.ts';
+import { CURVES_DIR, CurveWriter, curveStride } from './curves.ts';
 import { gridPath } from './grid-path.ts';
 import type { QualityJudge } from './judge.ts';
 import { type Job, type PlanContext, runKey } from './plan.ts';
@@ -131,13 +132,18 @@ export async function runJob(job: Job, env: JobEnvironment, isSmallestSize: bool
       );
     }
     env.onTrained(flopsPerStep, `${job.variant}/${job.size} seed ${job.seed}`);
+    const curve = new CurveWriter(
+      path.join(env.outDir, CURVES_DIR, `${job.jobKey}.csv`),
+      curveStride(Math.max(0, ...reachable.map((r) => r.steps))),
+    );
 
     for (const { budget, steps } of reachable) {
       const start = performance.now();
       while (!diverged && step < steps) {
         const batch = stream.next();
         try {
-          model.trainStep(batch);
+          const stats = model.trainStep(batch);
+          curve.record(step + 1, trainSeconds + (performance.now() - start) / 1000, stats);
         } catch (error) {
           if (!(error instanceof DivergedError)) throw error;
           diverged = error;

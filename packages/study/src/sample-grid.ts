@@ -1,7 +1,6 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
-import path from 'node:path';
 import type { tf } from '@curtain/core';
 import { PNG } from 'pngjs';
+import { writeTextAtomic } from './csv-store.ts';
 
 /** Tiles up to rows*cols grayscale images [n, H, W, 1] in [0,1] into one PNG (2 px gutters). */
 export function writeSampleGrid(file: string, images: tf.Tensor4D, cols = 8, scale = 2): void {
@@ -29,6 +28,5 @@ export function writeSampleGrid(file: string, images: tf.Tensor4D, cols = 8, sca
       }
     }
   }
-  mkdirSync(path.dirname(file), { recursive: true });
-  writeFileSync(file, PNG.sync.write(png));
+  writeTextAtomic(file, PNG.sync.write(png));
 }

@@ -4,11 +4,13 @@ import { type BackendInfo, hostFingerprint, SeededRng, tf, UsageError } from '@c
 import { type Dataset, loadDataset, sampleImages } from '@curtain/data';
 import { RUN_COLUMNS, type RunRow } from './columns.ts';
 import { appendCsv, readCsv, writeTextAtomic } from './csv-store.ts';
+import { REAL_GRID } from './grid-path.ts';
 import type { Quality, QualityJudge } from './judge.ts';
 import { inShard, type Job, machineKey, type PlanContext, planJobs, type Registry, referenceKey, type Shard } from './plan.ts';
 import type { Preset } from './presets.ts';
 import { formatDuration, Progress } from './progress.ts';
 import { budgetSteps, jobRunKeys, measureStepFlops, runJob, samplingFlopsEstimate } from './run-job.ts';
+import { writeSampleGrid } from './sample-grid.ts';
 
 export interface StudyOptions {
   preset: Preset;
@@ -80,6 +82,7 @@ export async function runStudy(opts: StudyOptions): Promise<{ jobs: number; writ
 
   if (!opts.shard || opts.shard.index === 1) {
     appendRows(await referenceRows(preset, context, dataset, judge, host, doneKeys));
+    writeRealGrid(path.join(opts.outDir, REAL_GRID), dataset, preset.seeds[0]);
   }
 
   const pending = jobs.filter((job) => !jobRunKeys(job, preset, context).every((key) => doneKeys.has(key)));
@@ -125,6 +128,16 @@ export async function runStudy(opts: StudyOptions): Promise<{ jobs: number; writ
   }
   progress.finish();
   return { jobs: jobs.length, written: doneKeys.size - startCount };
+}
+
+/** Real held-out images as a sample grid: the reference row of the report's montage. */
+function writeRealGrid(file: string, dataset: Dataset, seed: number): void {
+  const images = sampleImages(dataset.heldOut, Math.min(64, dataset.heldOut.count), seed);
+  try {
+    writeSampleGrid(file, images);
+  } finally {
+    images.dispose();
+  }
 }
 
 async function referenceRows(

@@ -103,7 +103,7 @@ describe('study runner', () => {
     );
     expect(diverging.filter((r) => Number(r.budget_flops) === 1e4).every((r) => r.status === 'ok')).toBe(true);
     expect(rows.filter((r) => r.variant === 'toy').every((r) => r.status === 'ok' && Number(r.fd) >= 0)).toBe(true);
-    const report = renderReport(dir);
+    const report = await renderReport(dir);
     expect(report.summary.length).toBe(4);
     for (const file of [
       'summary.csv',

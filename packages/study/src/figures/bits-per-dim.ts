@@ -1,5 +1,5 @@
 import type { SummaryRow } from '../summarize.ts';
-import { EXPONENT_LABELS, FIGURE_CONFIG, type Figure, positive, VEGA_LITE_SCHEMA } from './style.ts';
+import { FIGURE_CONFIG, type Figure, intervalBars, positive, TRAINING_FLOPS_X, VEGA_LITE_SCHEMA } from './style.ts';
 
 /**
  * Held-out bits/dim against training FLOPs on log axes (so DDPM's loose bound
@@ -26,13 +26,7 @@ export function bitsPerDimFigure(summary: SummaryRow[]): Figure | undefined {
       high: positive(s.bpd_high),
     }));
   if (values.length === 0) return undefined;
-  const x = {
-    field: 'flops',
-    type: 'quantitative',
-    scale: { type: 'log', nice: false, padding: 16 },
-    title: 'training FLOPs (log)',
-    axis: EXPONENT_LABELS,
-  } as const;
+  const x = TRAINING_FLOPS_X;
   const y = { field: 'bpd', type: 'quantitative', scale: { type: 'log', nice: false }, title: 'bits/dim (log, lower is better)' } as const;
   const kindScale = { domain: ['exact', 'bound'] };
   return {
@@ -49,16 +43,7 @@ export function bitsPerDimFigure(summary: SummaryRow[]): Figure | undefined {
       height: 320,
       data: { values },
       layer: [
-        {
-          transform: [{ filter: 'isValid(datum.low) && isValid(datum.high)' }],
-          mark: { type: 'rule', strokeWidth: 1.2 },
-          encoding: {
-            x,
-            y: { field: 'low', type: 'quantitative', scale: y.scale, title: y.title },
-            y2: { field: 'high' },
-            color: { field: 'variant', type: 'nominal' },
-          },
-        },
+        intervalBars(x, y, 'variant'),
         {
           mark: { type: 'line', strokeWidth: 2 },
           encoding: {

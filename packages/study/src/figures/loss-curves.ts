@@ -1,4 +1,4 @@
-import { EXPONENT_LABELS, FIGURE_CONFIG, type Figure, order, VEGA_LITE_SCHEMA } from './style.ts';
+import { FIGURE_CONFIG, type Figure, order, TRAINING_FLOPS_X, VEGA_LITE_SCHEMA } from './style.ts';
 
 /** One point of a training curve, joined with what the run was (from runs.csv). */
 export interface CurvePoint {
@@ -49,13 +49,7 @@ export function lossCurvesFigure(points: CurvePoint[]): Figure | undefined {
         height: 170,
         mark: { type: 'line', strokeWidth: 1.3, opacity: 0.85 },
         encoding: {
-          x: {
-            field: 'flops',
-            type: 'quantitative',
-            scale: { type: 'log', nice: false },
-            title: 'training FLOPs (log)',
-            axis: EXPONENT_LABELS,
-          },
+          x: TRAINING_FLOPS_X,
           y: { field: 'loss', type: 'quantitative', scale: { zero: false }, title: 'training loss' },
           color: { field: 'variant', type: 'nominal', title: 'variant' },
           detail: { field: 'run', type: 'nominal' },

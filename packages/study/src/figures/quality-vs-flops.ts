@@ -1,6 +1,6 @@
 import type { SummaryRow } from '../summarize.ts';
 import type { ReferenceLevel } from './references.ts';
-import { EXPONENT_LABELS, FIGURE_CONFIG, type Figure, order, positive, VEGA_LITE_SCHEMA } from './style.ts';
+import { FIGURE_CONFIG, type Figure, order, positive, TRAINING_FLOPS_X, VEGA_LITE_SCHEMA } from './style.ts';
 
 /**
  * FD against training FLOPs as small multiples, one panel per paradigm (so
@@ -23,13 +23,7 @@ export function qualityVsFlopsFigure(summary: SummaryRow[], references: Referenc
   }));
   const rules = paradigms.flatMap((paradigm) => references.map((r) => ({ kind: 'reference', paradigm, reference: r.label, fd: r.fd })));
   const y = { field: 'fd', type: 'quantitative', scale: { type: 'log', nice: false }, title: 'FD (log, lower is better)' } as const;
-  const x = {
-    field: 'flops',
-    type: 'quantitative',
-    scale: { type: 'log', nice: false, padding: 12 },
-    title: 'training FLOPs (log)',
-    axis: EXPONENT_LABELS,
-  } as const;
+  const x = TRAINING_FLOPS_X;
   const color = { field: 'entry', type: 'nominal', title: 'entry', legend: { orient: 'right' } } as const;
   return {
     name: 'quality-vs-training-flops',

@@ -1,6 +1,6 @@
 import type { SummaryRow } from '../summarize.ts';
 import type { ReferenceLevel } from './references.ts';
-import { EXPONENT_LABELS, FIGURE_CONFIG, type Figure, positive, VEGA_LITE_SCHEMA } from './style.ts';
+import { EXPONENT_LABELS, FIGURE_CONFIG, type Figure, intervalBars, positive, VEGA_LITE_SCHEMA } from './style.ts';
 
 export interface CostPoint {
   entry: string;
@@ -47,7 +47,7 @@ export function samplingCostFigure(summary: SummaryRow[], references: ReferenceL
       type: 'quantitative',
       scale: { type: 'log', nice: false, padding: 24 },
       title,
-      ...(costField === 'sample_flops' ? { axis: EXPONENT_LABELS } : {}),
+      axis: costField === 'sample_flops' ? EXPONENT_LABELS : { labelOverlap: 'greedy', labelSeparation: 6 },
     } as const;
     const y = { field: 'fd', type: 'quantitative', scale: { type: 'log', nice: false }, title: 'FD (log, lower is better)' } as const;
     return {
@@ -68,16 +68,7 @@ export function samplingCostFigure(summary: SummaryRow[], references: ReferenceL
           mark: { type: 'line', interpolate: 'step-after', color: '#333', strokeWidth: 1.5, opacity: 0.7 },
           encoding: { x, y, order: { field: 'cost' } },
         },
-        {
-          transform: [{ filter: 'isValid(datum.low) && isValid(datum.high)' }],
-          mark: { type: 'rule', strokeWidth: 1.5 },
-          encoding: {
-            x,
-            y: { field: 'low', type: 'quantitative', scale: y.scale, title: y.title },
-            y2: { field: 'high' },
-            color: { field: 'entry', type: 'nominal' },
-          },
-        },
+        intervalBars(x, y, 'entry'),
         {
           mark: { type: 'point', filled: true, size: 70, opacity: 1 },
           encoding: {

@@ -37,5 +37,28 @@ export interface Figure {
 /** A log axis needs positive values; anything else becomes null (a gap, not a crash). */
 export const positive = (v: number): number | null => (Number.isFinite(v) && v > 0 ? v : null);
 
-/** Compact exponent labels for FLOPs axes (1e10 rather than 10,000,000,000). */
-export const EXPONENT_LABELS = { labelExpr: "format(datum.value, '.0e')", labelOverlap: 'greedy' } as const;
+/** Compact exponent labels for FLOPs axes (1e+10 rather than 10,000,000,000); colliding labels are dropped. */
+export const EXPONENT_LABELS = { format: '.1~e', labelOverlap: 'greedy', labelSeparation: 6 } as const;
+
+/** The training-FLOPs axis (log) every figure against training compute shares; data field `flops`. */
+export const TRAINING_FLOPS_X = {
+  field: 'flops',
+  type: 'quantitative',
+  scale: { type: 'log', nice: false, padding: 14 },
+  title: 'training FLOPs (log)',
+  axis: EXPONENT_LABELS,
+} as const;
+
+/** A layer of 95% interval bars (rules from `low` to `high`) where both ends exist. */
+export function intervalBars(x: object, y: { scale: object; title: string }, colorField: string) {
+  return {
+    transform: [{ filter: 'isValid(datum.low) && isValid(datum.high)' }],
+    mark: { type: 'rule', strokeWidth: 1.4 },
+    encoding: {
+      x,
+      y: { field: 'low', type: 'quantitative', scale: y.scale, title: y.title },
+      y2: { field: 'high' },
+      color: { field: colorField, type: 'nominal' },
+    },
+  };
+}

@@ -18,7 +18,7 @@ export function curveStride(steps: number): number {
 
 /**
  * Appends one job's per-step statistics (loss terms and cumulative training
- * seconds) every `stride` steps to DIR/curves/<job>.csv, as whole lines. A
+ * seconds) about every `stride` steps to DIR/curves/<job>.csv, as whole lines. A
  * resumed job continues after the last step on file, so no step is written
  * twice; the columns are fixed by the first line written.
  */
@@ -35,9 +35,14 @@ export class CurveWriter {
     this.columns = existing.length > 0 ? Object.keys(existing[0]) : undefined;
   }
 
-  /** Called after each training step with the step number (1-based) it finished. */
+  /**
+   * Called with the statistics of a finished step (1-based) whenever the
+   * training loop has them (every step, or every k-th where reading them back
+   * waits for a device); writes a line once `stride` steps have passed since
+   * the last line on file.
+   */
   record(step: number, seconds: number, stats: StepStats): void {
-    if (step % this.stride !== 0 || step <= this.lastStep) return;
+    if (step - this.lastStep < this.stride) return;
     this.columns ??= ['step', 'seconds', 'loss', ...Object.keys(stats).filter((k) => k !== 'loss')];
     appendCsv(this.file, this.columns, [{ ...stats, step, seconds }]);
     this.lastStep = step;

@@ -100,4 +100,11 @@ describe('training curves', () => {
     expect(rows.map((r) => r.step)).toEqual(['2', '4', '6', '8', '10']);
     expect(rows.at(-1)).toEqual({ step: '10', seconds: '1', loss: '10', kl: '10' });
   });
+
+  it('a loop that reads statistics back only every k steps still gets about one line per stride', () => {
+    const file = path.join(tmp(), 'curves', 'job.csv');
+    const writer = new CurveWriter(file, 4);
+    for (let step = 3; step <= 30; step += 3) writer.record(step, step, { loss: step });
+    expect(readCsv(file).map((r) => Number(r.step))).toEqual([6, 12, 18, 24, 30]);
+  });
 });

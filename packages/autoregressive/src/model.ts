@@ -170,7 +170,7 @@ export class PixelCnnModel implements GenerativeModel {
   }
 
   async save(dir: string): Promise<void> {
-    this.store.save(dir);
+    await this.store.save(dir);
   }
 
   async load(dir: string): Promise<void> {

@@ -146,8 +146,8 @@ export class DdpmModel implements GenerativeModel {
   }
 
   async save(dir: string): Promise<void> {
-    this.store.save(dir);
-    this.average.save(path.join(dir, 'ema'));
+    await this.store.save(dir);
+    await this.average.save(path.join(dir, 'ema'));
   }
 
   async load(dir: string): Promise<void> {

@@ -160,7 +160,7 @@ export class FlowModel implements GenerativeModel {
   }
 
   async save(dir: string): Promise<void> {
-    this.store.save(dir);
+    await this.store.save(dir);
   }
 
   async load(dir: string): Promise<void> {

@@ -53,9 +53,9 @@ export class WeightAverage {
   }
 
   /** Writes the raw average and the update count as ema.bin / ema.json under dir. */
-  save(dir: string): void {
+  async save(dir: string): Promise<void> {
     mkdirSync(dir, { recursive: true });
-    const parts = this.shadow.map((s) => s.dataSync() as Float32Array);
+    const parts = (await Promise.all(this.shadow.map((s) => s.data()))) as Float32Array[];
     const flat = new Float32Array(parts.reduce((n, p) => n + p.length, 0));
     let offset = 0;
     for (const part of parts) {

@@ -59,14 +59,14 @@ export class ParamStore {
     return this.variables(prefix).reduce((total, v) => total + v.size, 0);
   }
 
-  /** Writes `params.json` (names, shapes) and `params.bin` (float32) atomically. */
-  save(dir: string): void {
+  /** Writes `params.json` (names, shapes) and `params.bin` (float32) atomically; reads back with await data(). */
+  async save(dir: string): Promise<void> {
     mkdirSync(dir, { recursive: true });
     const manifest: Array<{ name: string; shape: number[] }> = [];
     const chunks: Float32Array[] = [];
     for (const [name, variable] of this.params) {
       manifest.push({ name, shape: variable.shape });
-      chunks.push(variable.dataSync() as Float32Array);
+      chunks.push((await variable.data()) as Float32Array);
     }
     const total = chunks.reduce((n, c) => n + c.length, 0);
     const flat = new Float32Array(total);

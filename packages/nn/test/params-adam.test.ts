@@ -23,11 +23,11 @@ describe('parameters', () => {
     expect(make(1)).not.toEqual(make(2));
   });
 
-  it('saves and loads a checkpoint exactly, refusing a mismatched model', () => {
+  it('saves and loads a checkpoint exactly, refusing a mismatched model', async () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'curtain-nn-'));
     const a = new ParamStore(new SeededRng(1));
     dense(a, 'fc', 6, 3);
-    a.save(dir);
+    await a.save(dir);
     const b = new ParamStore(new SeededRng(2));
     dense(b, 'fc', 6, 3);
     b.load(dir);
@@ -90,7 +90,7 @@ describe('Adam', () => {
 });
 
 describe('WeightAverage', () => {
-  it('averages trained weights only (debiased) and swaps them in only during the call', () => {
+  it('averages trained weights only (debiased) and swaps them in only during the call', async () => {
     const store = new ParamStore(new SeededRng(0));
     const w = store.create('w', [2], 'zeros');
     const ema = new WeightAverage([w], 0.5);
@@ -106,7 +106,7 @@ describe('WeightAverage', () => {
     expect(inside[1]).toBeCloseTo(20 / 3, 5);
     expect(Array.from(w.dataSync())).toEqual([4, 8]);
     const dir = mkdtempSync(path.join(os.tmpdir(), 'curtain-ema-'));
-    ema.save(dir);
+    await ema.save(dir);
     const again = new WeightAverage([w], 0.5);
     again.load(dir);
     expect(again.withAverage(() => Array.from(w.dataSync()))).toEqual(inside);

@@ -259,11 +259,11 @@ async function evaluateSamples(
   }
   const start = performance.now();
   const images = model.sample(count, { seed, ...sampler.options });
-  images.dataSync();
+  await images.data(); // sampling time includes reading the images back (async backends finish here)
   const sampleMs = (performance.now() - start) / count;
   try {
     const quality = await judge.judge(images);
-    if (gridFile) writeSampleGrid(gridFile, images);
+    if (gridFile) await writeSampleGrid(gridFile, images);
     return {
       fd: quality.fd,
       kid: quality.kid,

@@ -3,7 +3,7 @@ import { PNG } from 'pngjs';
 import { writeTextAtomic } from './csv-store.ts';
 
 /** Tiles up to rows*cols grayscale images [n, H, W, 1] in [0,1] into one PNG (2 px gutters). */
-export function writeSampleGrid(file: string, images: tf.Tensor4D, cols = 8, scale = 2): void {
+export async function writeSampleGrid(file: string, images: tf.Tensor4D, cols = 8, scale = 2): Promise<void> {
   const [n, h, w] = images.shape;
   const count = Math.min(n, cols * cols);
   const rows = Math.ceil(count / cols);
@@ -12,7 +12,7 @@ export function writeSampleGrid(file: string, images: tf.Tensor4D, cols = 8, sca
   const height = rows * (h * scale + gutter) + gutter;
   const png = new PNG({ width, height });
   png.data.fill(255);
-  const values = images.dataSync();
+  const values = await images.data();
   for (let i = 0; i < count; i++) {
     const ox = gutter + (i % cols) * (w * scale + gutter);
     const oy = gutter + Math.floor(i / cols) * (h * scale + gutter);

@@ -197,7 +197,7 @@ export class PyramidVae implements GenerativeModel {
   }
 
   async save(dir: string): Promise<void> {
-    this.store.save(dir);
+    await this.store.save(dir);
   }
 
   async load(dir: string): Promise<void> {

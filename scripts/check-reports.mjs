@@ -11,6 +11,7 @@ import {
   HYPOTHESIS_COLUMNS,
   MONTAGE_FILE,
   PLOTS_DIR,
+  REAL_GRID,
   REPORT_CSP,
   RUN_COLUMNS,
   readCsv,
@@ -32,6 +33,7 @@ await runCli(async () => {
     'REPORT.md',
     'REPORT.html',
     MONTAGE_FILE,
+    REAL_GRID,
     ...['quality-vs-training-flops', 'quality-vs-sampling-cost', 'bpd-vs-training-flops', 'training-loss-curves'].flatMap((figure) =>
       ['vl.json', 'svg', 'png'].map((ext) => `${PLOTS_DIR}/${figure}.${ext}`),
     ),

@@ -82,7 +82,7 @@ export async function runStudy(opts: StudyOptions): Promise<{ jobs: number; writ
 
   if (!opts.shard || opts.shard.index === 1) {
     appendRows(await referenceRows(preset, context, dataset, judge, host, doneKeys));
-    writeRealGrid(path.join(opts.outDir, REAL_GRID), dataset, preset.seeds[0]);
+    await writeRealGrid(path.join(opts.outDir, REAL_GRID), dataset, preset.seeds[0]);
   }
 
   const pending = jobs.filter((job) => !jobRunKeys(job, preset, context).every((key) => doneKeys.has(key)));
@@ -131,10 +131,10 @@ export async function runStudy(opts: StudyOptions): Promise<{ jobs: number; writ
 }
 
 /** Real held-out images as a sample grid: the reference row of the report's montage. */
-function writeRealGrid(file: string, dataset: Dataset, seed: number): void {
+async function writeRealGrid(file: string, dataset: Dataset, seed: number): Promise<void> {
   const images = sampleImages(dataset.heldOut, Math.min(64, dataset.heldOut.count), seed);
   try {
-    writeSampleGrid(file, images);
+    await writeSampleGrid(file, images);
   } finally {
     images.dispose();
   }

@@ -5,6 +5,7 @@
 // (default DIR: reports/bench/).
 import { UsageError } from '@curtain/core';
 import { parseCommand } from '@curtain/study';
+import { BENCH_COLUMNS } from '@curtain/zoo';
 import { formatTable, suites, writeCsv } from '../benchmarks/src/index.ts';
 import { runCli } from './lib/cli.mjs';
 
@@ -22,26 +23,6 @@ const COMMAND = {
   examples: ['pnpm bench', 'pnpm bench --suite train,sample --backend native --threads 1 --out /tmp/bench'],
 };
 
-const TABLE = [
-  'case',
-  'variant',
-  'sampler',
-  'backend',
-  'blas',
-  'threads',
-  'network_evals',
-  'ms_per_step',
-  'examples_per_s',
-  'gflops',
-  'peer_examples_per_s',
-  'ms_per_sample',
-  'peer_ms_per_sample',
-  'peer_ratio',
-  'leak_tensors_delta',
-  'leak_rss_delta_mb',
-  'note',
-];
-
 await runCli(async () => {
   const { values } = parseCommand(COMMAND, process.argv.slice(2));
   const threads = values.threads === undefined ? undefined : Number(values.threads);
@@ -58,7 +39,7 @@ await runCli(async () => {
   }
   for (const name of names) {
     const rows = await suites[name]({ backend: values.backend, filter: values.filter, threads, log: (l) => console.error(l) });
-    const columns = TABLE.filter((c) => rows.some((r) => c in r));
+    const columns = BENCH_COLUMNS.filter((c) => rows.some((r) => c in r));
     console.log(`\n${name}\n${formatTable(rows, columns.length ? columns : Object.keys(rows[0] ?? {}))}`);
     console.log(`wrote ${writeCsv(values.out, name, rows)}`);
   }

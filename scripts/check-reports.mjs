@@ -6,7 +6,6 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import {
-  ALL_VARIANTS,
   CURVES_DIR,
   HYPOTHESIS_COLUMNS,
   MONTAGE_FILE,
@@ -18,6 +17,7 @@ import {
   SUMMARY_COLUMNS,
   WINNER_COLUMNS,
 } from '@curtain/study';
+import { VARIANTS } from '@curtain/zoo';
 import { runCli } from './lib/cli.mjs';
 
 await runCli(async () => {
@@ -72,7 +72,7 @@ await runCli(async () => {
     const unscored = /largest budget only/.test(r.note);
     if (r.status === 'ok' && !unscored) need(Number.isFinite(Number(r.fd)) && r.fd !== '', `runs.csv: ok row without FD: ${r.run_key}`);
   }
-  for (const variant of [...ALL_VARIANTS, 'data', 'noise']) {
+  for (const variant of [...VARIANTS, 'data', 'noise']) {
     need(
       runs.some((r) => r.variant === variant),
       `runs.csv: no rows for ${variant}`,

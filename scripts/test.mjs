@@ -6,7 +6,7 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { probeBackends } from '@curtain/core';
+import { probeBackends } from '@curtain/zoo';
 import { $ } from 'zx';
 
 const availability = await probeBackends();

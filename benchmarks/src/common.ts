@@ -5,7 +5,8 @@ import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { BACKEND_NAMES, type CommonConfig, type ParadigmEntry, selectBackend, tf } from '@curtain/core';
+import type { CommonConfig, ParadigmEntry } from '@curtain/core';
+import { selectBackend } from '@curtain/zoo';
 import { Bench } from 'tinybench';
 import type { SuiteOptions } from './suite.ts';
 
@@ -35,22 +36,6 @@ export function wantedBackends(opts: SuiteOptions): (string | undefined)[] {
  */
 export async function activateBackend(name: string | undefined, threads?: number): Promise<ActiveBackend> {
   try {
-    if (name === 'native-bundled') {
-      const native = await import('@curtain/backend-native');
-      const avail = native.nativeAvailability();
-      if (!avail.built) return { name, blas: 'unavailable', threads: 0, note: avail.reason };
-      const r = native.registerNativeBackend({ name, threads, gemm: 'bundled' });
-      if (!(await tf.setBackend(name))) throw new Error(`tfjs could not initialise backend '${name}'`);
-      return { name, blas: r.blas, threads: r.threads };
-    }
-    if (name !== undefined && !(BACKEND_NAMES as readonly string[]).includes(name)) {
-      return {
-        name,
-        blas: 'unavailable',
-        threads: 0,
-        note: `unknown backend '${name}'; expected one of ${[...BACKEND_NAMES, 'native-bundled'].join(', ')}`,
-      };
-    }
     const info = await selectBackend(name, { threads });
     return { name: info.name, blas: info.blas, threads: info.threads };
   } catch (err) {

@@ -2,34 +2,16 @@
 // on every available backend, with GFLOP/s and the ratio to PyTorch on the same
 // host and thread count. Step time includes reading the loss back.
 import '@tensorflow/tfjs';
-import { nativeAvailability, nativeInfo, registerNativeBackend } from '@curtain/backend-native';
+import { nativeInfo } from '@curtain/backend-native';
 import * as tf from '@tensorflow/tfjs-core';
 import { Bench } from 'tinybench';
+import { activateBackend } from './common.ts';
 import { engineCases } from './engine/cases.ts';
 import { runPeer } from './engine/peer.ts';
 import { hostInfo } from './host.ts';
 import type { SuiteOptions, SuiteRow } from './suite.ts';
 
 export const ENGINE_BACKENDS = ['cpu', 'wasm', 'native', 'native-bundled'] as const;
-
-interface BackendSetup {
-  name: string;
-  blas: string;
-  threads: number;
-  note?: string;
-}
-
-async function setUpBackend(name: string, threads: number): Promise<BackendSetup> {
-  if (name === 'cpu') return { name, blas: 'none', threads: 1 };
-  if (name === 'wasm') {
-    await import('@tensorflow/tfjs-backend-wasm');
-    return { name, blas: 'none', threads: 1 };
-  }
-  const avail = nativeAvailability();
-  if (!avail.built) return { name, blas: 'unavailable', threads: 0, note: avail.reason };
-  const r = registerNativeBackend({ name, threads, gemm: name === 'native-bundled' ? 'bundled' : 'openblas' });
-  return { name, blas: r.blas, threads: r.threads };
-}
 
 /** Iteration budget: the stock cpu backend takes seconds (mlp) to ~20 s (conv-ae) per step. */
 function budget(backend: string, caseName: string) {
@@ -51,7 +33,7 @@ export async function engineSuite(opts: SuiteOptions = {}): Promise<SuiteRow[]> 
   const peerBefore = runPeer(threads, opts.filter ?? '');
   const rows: SuiteRow[] = [];
   for (const backendName of wanted) {
-    const setup = await setUpBackend(backendName, threads);
+    const setup = await activateBackend(backendName, threads);
     for (const c of cases) {
       const row: SuiteRow = {
         case: c.name,

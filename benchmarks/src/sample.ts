@@ -6,7 +6,7 @@
 // ms_per_sample is the median sample(n) call / n; peer_ratio = curtain ms /
 // PyTorch ms (above 1: curtain is slower); call_ms_* are per sample(n) call.
 import { countFlops } from '@curtain/core';
-import { PARADIGMS } from '@curtain/study';
+import { PARADIGMS } from '@curtain/zoo';
 import { activateBackend, appendNote, errorNote, PeerRunner, round, sig, timeIt, wantedBackends } from './common.ts';
 import { hostInfo } from './host.ts';
 import type { SuiteOptions, SuiteRow } from './suite.ts';

@@ -7,7 +7,7 @@
 // both built the same layers.
 import { type CommonConfig, countFlops, type ImageShape, type JsonValue, tf } from '@curtain/core';
 import { BatchStream, type ImageSet, loadDataset, loadSynthetic } from '@curtain/data';
-import { PARADIGMS } from '@curtain/study';
+import { PARADIGMS } from '@curtain/zoo';
 import {
   activateBackend,
   appendNote,

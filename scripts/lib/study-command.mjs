@@ -1,6 +1,6 @@
 import path from 'node:path';
-import { requestedBackend, selectBackend } from '@curtain/core';
-import { metricsJudge, PARADIGMS, parseStudyArgs, renderReport, runStudy } from '@curtain/study';
+import { metricsJudge, parseStudyArgs, renderReport, runStudy } from '@curtain/study';
+import { PARADIGMS, requestedBackend, selectBackend } from '@curtain/zoo';
 import { $ } from 'zx';
 
 /** `pnpm study` and `pnpm reports` share this; reports also runs the preset's benchmarks. */

@@ -2,7 +2,7 @@
 // [backend=native] [case filter] [steps=3]` prints the top kernels by wall time
 // (tf.profile, averaged over steps) for each engine case.
 import '@tensorflow/tfjs';
-import { nativeAvailability, registerNativeBackend } from '@curtain/backend-native';
+import { selectBackend } from '@curtain/zoo';
 import * as tf from '@tensorflow/tfjs-core';
 import { engineCases } from './cases.ts';
 
@@ -33,11 +33,7 @@ export async function profileStep(step: () => unknown, steps = 3): Promise<{ ste
 
 async function main(): Promise<void> {
   const [backend = 'native', filter = '', stepsArg = '3'] = process.argv.slice(2);
-  if (backend.startsWith('native')) {
-    if (!nativeAvailability().built) throw new Error(`native backend unavailable: ${nativeAvailability().reason}`);
-    registerNativeBackend({ name: backend, gemm: backend === 'native-bundled' ? 'bundled' : 'openblas' });
-  }
-  if (!(await tf.setBackend(backend))) throw new Error(`backend ${backend} failed to initialise`);
+  await selectBackend(backend);
   for (const c of engineCases.filter((x) => x.name.includes(filter))) {
     const model = c.build();
     model.step();

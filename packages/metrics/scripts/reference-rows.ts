@@ -2,7 +2,9 @@
 // dataset in its committed evaluator's feature space, as JSON lines:
 //
 //   pnpm exec tsx packages/metrics/scripts/reference-rows.ts --dataset digits [--n 1000] [--seed 1] [--backend cpu]
-import { selectBackend, UsageError } from '@curtain/core';
+import { UsageError } from '@curtain/core';
+// resolved through the workspace root: a script sits above every package
+import { selectBackend } from '@curtain/zoo';
 import { loadEvaluator, referenceRows } from '../src/index.ts';
 
 function flag(name: string, fallback: string): string {

@@ -9,9 +9,11 @@
 // the stock cpu backend here), else the cpu backend.
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { SeededRng, selectBackend, tf, UsageError } from '@curtain/core';
+import { SeededRng, tf, UsageError } from '@curtain/core';
 import { type ImageSet, loadDataset, pixelsPerImage } from '@curtain/data';
 import { Adam, ParamStore } from '@curtain/nn';
+// resolved through the workspace root: a script sits above every package
+import { probeBackends, selectBackend } from '@curtain/zoo';
 import { Evaluator, type EvaluatorMeta, evaluatorIdOf, WEIGHTS_ROOT } from '../src/evaluator.ts';
 import { buildEvaluatorNet, type EvaluatorArchitecture } from '../src/evaluator-net.ts';
 
@@ -52,24 +54,11 @@ function flag(name: string): string | undefined {
   return index >= 0 ? process.argv[index + 1] : undefined;
 }
 
+/** The requested backend, else native where its addon is built, else cpu. */
 async function chooseBackend(requested: string | undefined): Promise<string> {
-  if (requested && requested !== 'native') return (await selectBackend(requested)).name;
-  try {
-    // @curtain/core resolves the addon only where it is a dependency; import it by path here.
-    const native = await import('../../backend-native/src/index.ts');
-    if (native.nativeAvailability().built) {
-      const registered = native.registerNativeBackend({});
-      await tf.setBackend(registered.name);
-      await tf.ready();
-      return `native (${registered.blas}, ${registered.threads} threads)`;
-    }
-    console.log(`native backend skipped: ${native.nativeAvailability().reason ?? 'the addon is not built'}`);
-  } catch (error) {
-    if (requested === 'native') throw error;
-    console.log(`native backend skipped: ${(error as Error).message}`);
-  }
-  if (requested === 'native') throw new UsageError('--backend native: the addon is not built');
-  return (await selectBackend('cpu')).name;
+  const name = requested ?? ((await probeBackends()).native.available ? 'native' : 'cpu');
+  const info = await selectBackend(name);
+  return info.name === 'native' ? `native (${info.blas}, ${info.threads} threads)` : info.name;
 }
 
 /** A batch of `indices` as [B, 28, 28, 1] in [0, 1], each image shifted (zero fill) and maybe mirrored. */

@@ -1,7 +1,8 @@
 import { UsageError } from '@curtain/core';
+import { VARIANTS } from '@curtain/zoo';
 import { type CommandSpec, type FlagSpec, type ParsedCommand, parseCommand } from './cli-command.ts';
 import { parseShard, type Shard } from './plan.ts';
-import { ALL_VARIANTS, getPreset, PRESETS, type Preset, parseBudget } from './presets.ts';
+import { getPreset, PRESETS, type Preset, parseBudget } from './presets.ts';
 
 export interface StudyArgs {
   preset: Preset;
@@ -41,7 +42,7 @@ const STUDY_FLAGS: Record<string, FlagSpec> = {
   shard: { type: 'string', value: 'i/n', defaultText: 'all jobs', description: 'run only shard i of n (merge with pnpm merge)' },
   'dry-run': { type: 'boolean', default: false, description: 'print the plan and estimated time; train nothing' },
   'render-only': { type: 'boolean', default: false, description: 're-render the report from DIR/runs.csv; train nothing' },
-  variants: { type: 'string', value: 'a,b', defaultText: "the preset's", description: `paradigms to run (${ALL_VARIANTS.join(', ')})` },
+  variants: { type: 'string', value: 'a,b', defaultText: "the preset's", description: `paradigms to run (${VARIANTS.join(', ')})` },
   budgets: { type: 'string', value: '1e11,3e11', defaultText: "the preset's", description: 'training budgets in FLOPs' },
   seeds: { type: 'string', value: '1,2,3', defaultText: "the preset's", description: 'seeds' },
   samples: { type: 'string', value: 'N', defaultText: "the preset's", description: 'generated and real images per FD (>= 8)' },
@@ -60,8 +61,8 @@ function resolveStudyArgs(parsed: ParsedCommand): StudyArgs {
       .map((s) => s.trim())
       .filter(Boolean);
     for (const name of names) {
-      if (!(ALL_VARIANTS as readonly string[]).includes(name)) {
-        throw new UsageError(`--variants: unknown paradigm '${name}'; expected one of ${ALL_VARIANTS.join(', ')}`);
+      if (!(VARIANTS as readonly string[]).includes(name)) {
+        throw new UsageError(`--variants: unknown paradigm '${name}'; expected one of ${VARIANTS.join(', ')}`);
       }
     }
     preset = { ...preset, variants: names };

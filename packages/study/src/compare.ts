@@ -29,7 +29,7 @@ function benchRows(dir: string): Map<string, CsvRow> {
     (f) => f.endsWith('.csv') && !['runs.csv', 'summary.csv', 'winners.csv', 'hypothesis.csv', 'compare.csv'].includes(f),
   )) {
     for (const row of readCsv(path.join(benchDir, file))) {
-      const rate = num(row.examples_per_s ?? row.samples_per_s ?? '');
+      const rate = num(row.examples_per_s ?? '');
       const name = `${file.replace('.csv', '')}:${row.case ?? row.variant ?? ''}:${row.sampler ?? ''}:${row.backend ?? ''}`;
       if (Number.isFinite(rate) || Number.isFinite(num(row.ms_per_sample))) out.set(name, row);
     }

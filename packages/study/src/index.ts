@@ -13,7 +13,6 @@ export * from './montage.ts';
 export * from './plan.ts';
 export * from './presets.ts';
 export * from './progress.ts';
-export * from './registry.ts';
 export * from './report.ts';
 export * from './report-html.ts';
 export * from './run-job.ts';

@@ -1,4 +1,5 @@
 import { contentHash, type HostFingerprint, mergeConfig, type ParadigmEntry, type SamplerSetting, UsageError } from '@curtain/core';
+import type { Registry } from '@curtain/zoo';
 import type { Preset } from './presets.ts';
 
 /** Version of the evaluation protocol; part of every run key. */
@@ -32,8 +33,6 @@ export interface PlanContext {
 export function machineKey(host: Pick<HostFingerprint, 'host_cpu' | 'host_cores' | 'backend' | 'blas' | 'threads'>): string {
   return contentHash({ cpu: host.host_cpu, cores: host.host_cores, backend: host.backend, blas: host.blas, threads: host.threads });
 }
-
-export type Registry = Readonly<Record<string, ParadigmEntry>>;
 
 export function resolveVariants(names: readonly string[], registry: Registry): string[] {
   for (const name of names) {

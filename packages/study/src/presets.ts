@@ -1,4 +1,5 @@
 import { UsageError } from '@curtain/core';
+import { VARIANTS } from '@curtain/zoo';
 
 /**
  * A preset fixes the whole grid. Budgets are training FLOPs (forward +
@@ -38,13 +39,11 @@ export interface Preset {
   benchSuites: readonly string[];
 }
 
-export const ALL_VARIANTS = ['gan', 'vae', 'hvae', 'pcvae', 'pixelcnn', 'flow', 'ddpm'] as const;
-
 export const PRESETS: Readonly<Record<string, Preset>> = Object.freeze({
   smoke: {
     name: 'smoke',
     description: 'CI check of the whole pipeline: every variant, tiny budgets, 2 seeds (within 5 minutes on 2 cores)',
-    variants: ALL_VARIANTS,
+    variants: VARIANTS,
     budgets: [5e9, 1e10],
     seeds: [1, 2],
     sizeCount: 1,
@@ -59,7 +58,7 @@ export const PRESETS: Readonly<Record<string, Preset>> = Object.freeze({
     name: 'quick',
     description:
       "the README's answer: every variant at 3 budgets and 3 seeds, 2 sizes (PixelCNN 1), 128 samples (about 30 minutes on 2 cores, native backend)",
-    variants: ALL_VARIANTS,
+    variants: VARIANTS,
     budgets: [2e10, 6e10, 2e11],
     seeds: [1, 2, 3],
     sizeCount: 2,
@@ -76,7 +75,7 @@ export const PRESETS: Readonly<Record<string, Preset>> = Object.freeze({
   full: {
     name: 'full',
     description: 'long or GPU runs: 5 budgets, every size, 5 seeds, 10,000 samples',
-    variants: ALL_VARIANTS,
+    variants: VARIANTS,
     budgets: [1e11, 3e11, 1e12, 3e12, 1e13],
     seeds: [1, 2, 3, 4, 5],
     sizeCount: 3,

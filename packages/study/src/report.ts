@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { UsageError } from '@curtain/core';
+import type { BenchColumn, BenchSuiteName } from '@curtain/zoo';
 import { type CsvRow, num } from './columns.ts';
 import { readCsv, writeCsvAtomic, writeTextAtomic } from './csv-store.ts';
 import { paradigmOf, type ReferenceLevel, referenceLevels } from './figures/references.ts';
@@ -208,9 +209,9 @@ function reportMarkdown(
 
 /** The benchmark CSVs of DIR/bench (engine, train, sample) as Markdown tables, where present. */
 function benchmarkTables(dir: string): string[] {
-  const tables: Array<{ file: string; title: string; ratio: string; columns: Array<[string, string]> }> = [
+  const tables: Array<{ suite: BenchSuiteName; title: string; ratio: string; columns: Array<[BenchColumn, string]> }> = [
     {
-      file: 'engine.csv',
+      suite: 'engine',
       title: 'Engine: one training step of the reference cases',
       ratio: 'examples/s over PyTorch examples/s (above 1: faster than PyTorch)',
       columns: [
@@ -223,7 +224,7 @@ function benchmarkTables(dir: string): string[] {
       ],
     },
     {
-      file: 'train.csv',
+      suite: 'train',
       title: 'Training throughput of each variant (reference size)',
       ratio: 'examples/s over PyTorch examples/s (above 1: faster than PyTorch)',
       columns: [
@@ -237,7 +238,7 @@ function benchmarkTables(dir: string): string[] {
       ],
     },
     {
-      file: 'sample.csv',
+      suite: 'sample',
       title: 'Sampling cost of each variant and sampler',
       ratio: 'ms per sample over PyTorch ms per sample (above 1: slower than PyTorch)',
       columns: [
@@ -254,7 +255,7 @@ function benchmarkTables(dir: string): string[] {
   ];
   const lines: string[] = [];
   for (const table of tables) {
-    const file = path.join(dir, 'bench', table.file);
+    const file = path.join(dir, 'bench', `${table.suite}.csv`);
     if (!existsSync(file)) continue;
     const rows = readCsv(file);
     if (rows.length === 0) continue;
@@ -262,7 +263,7 @@ function benchmarkTables(dir: string): string[] {
       const n = num(value);
       return value === undefined || value === '' ? '–' : Number.isFinite(n) ? fmt(n) : value;
     };
-    lines.push(`## ${table.title}`, '', `From \`bench/${table.file}\` (same host, same run; ratio: ${table.ratio}).`, '');
+    lines.push(`## ${table.title}`, '', `From \`bench/${table.suite}.csv\` (same host, same run; ratio: ${table.ratio}).`, '');
     lines.push(`| ${table.columns.map(([, label]) => label).join(' | ')} |`);
     lines.push(`|${table.columns.map(() => '---').join('|')}|`);
     for (const row of rows) lines.push(`| ${table.columns.map(([key]) => cell(row[key])).join(' | ')} |`);

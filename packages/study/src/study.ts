@@ -2,11 +2,12 @@ import { accessSync, constants, mkdirSync, rmSync, writeFileSync } from 'node:fs
 import path from 'node:path';
 import { type BackendInfo, hostFingerprint, SeededRng, tf, UsageError } from '@curtain/core';
 import { type Dataset, loadDataset, sampleImages } from '@curtain/data';
+import type { Registry } from '@curtain/zoo';
 import { RUN_COLUMNS, type RunRow } from './columns.ts';
 import { appendCsv, readCsv, writeTextAtomic } from './csv-store.ts';
 import { REAL_GRID } from './grid-path.ts';
 import type { Quality, QualityJudge } from './judge.ts';
-import { inShard, type Job, machineKey, type PlanContext, planJobs, type Registry, referenceKey, type Shard } from './plan.ts';
+import { inShard, type Job, machineKey, type PlanContext, planJobs, referenceKey, type Shard } from './plan.ts';
 import type { Preset } from './presets.ts';
 import { formatDuration, Progress } from './progress.ts';
 import { budgetSteps, jobRunKeys, measureStepFlops, runJob, samplingFlopsEstimate } from './run-job.ts';

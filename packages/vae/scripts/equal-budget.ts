@@ -2,8 +2,10 @@
 // equal training-FLOP budget. FLOPs per step are counted once per variant with
 // countFlops on a real trainStep; steps = floor(budget / FLOPs per step).
 // Usage: npx tsx packages/vae/scripts/equal-budget.ts [--budget 2e10] [--size s] [--batch 16] [--held-out 500] [--iw K] [--backend cpu]
-import { countFlops, requestedBackend, selectBackend } from '@curtain/core';
+import { countFlops } from '@curtain/core';
 import { BatchStream, loadDataset, sampleImages } from '@curtain/data';
+// resolved through the workspace root: a script sits above every package
+import { requestedBackend, selectBackend } from '@curtain/zoo';
 import { VAE_ENTRIES } from '../src/index.ts';
 import type { PyramidVae } from '../src/model.ts';
 
@@ -16,7 +18,7 @@ const size = arg('size', 's');
 const batchSize = Number(arg('batch', '16'));
 const heldOutCount = Number(arg('held-out', '500'));
 const iwSamples = Number(arg('iw', '0'));
-const info = await selectBackend(requestedBackend() ?? 'cpu');
+const info = await selectBackend(requestedBackend(process.argv, process.env) ?? 'cpu');
 const data = loadDataset('digits');
 const heldOut = sampleImages(data.heldOut, heldOutCount, 7);
 const shape = { height: 28, width: 28, channels: 1 };

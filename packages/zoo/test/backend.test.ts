@@ -1,5 +1,6 @@
+import { HOST_COLUMNS, hostFingerprint, tf, UsageError } from '@curtain/core';
 import { describe, expect, it } from 'vitest';
-import { HOST_COLUMNS, hostFingerprint, probeBackends, requestedBackend, selectBackend, tf, UsageError } from '../src/index.ts';
+import { probeBackends, requestedBackend, selectBackend } from '../src/index.ts';
 
 describe('backend choice', () => {
   it('reads --backend, --backend=, then CURTAIN_BACKEND', () => {

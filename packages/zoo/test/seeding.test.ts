@@ -2,11 +2,11 @@
 // batches and samples on the same backend; another seed does not. This is
 // checked end to end rather than assumed: tfjs initialisers have ignored seeds
 // in some versions, so every paradigm draws its randomness from SeededRng.
-import { selectBackend, type tf } from '@curtain/core';
+import type { tf } from '@curtain/core';
 import { BatchStream, loadSynthetic } from '@curtain/data';
 import { snapshotWeights } from '@curtain/nn';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { PARADIGMS } from '../src/index.ts';
+import { PARADIGMS, selectBackend } from '../src/index.ts';
 
 const SHAPE = { height: 8, width: 8, channels: 1 };
 const TINY = { width: 4, depth: 1, batchSize: 4 };

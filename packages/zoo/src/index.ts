@@ -1,0 +1,3 @@
+export * from './backend.ts';
+export * from './bench-columns.ts';
+export * from './registry.ts';

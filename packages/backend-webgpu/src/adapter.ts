@@ -6,7 +6,14 @@
 // Dawn's OpenGL ES backend, in WebGPU compatibility mode) is opened only when
 // asked for: it is for tests and CI, not for timing.
 import { existsSync, readdirSync } from 'node:fs';
-import { create, globals } from 'webgpu';
+
+/** Dawn's bindings, loaded on first use: importing this package loads no native code. */
+type Dawn = typeof import('webgpu');
+let dawn: Promise<Dawn | string> | undefined;
+function loadDawn(): Promise<Dawn | string> {
+  dawn ??= import('webgpu').catch((error: Error) => `the npm package webgpu (dawn.node) could not be loaded: ${error.message}`);
+  return dawn;
+}
 
 export interface AdapterDescription {
   vendor: string;
@@ -21,10 +28,13 @@ export interface AdapterDescription {
 
 export interface OpenedAdapter {
   gpu: GPU;
+  /** Dawn's WebGPU interfaces and constants (GPUBuffer, GPUBufferUsage, ...). */
+  globals: object;
   adapter: GPUAdapter;
   description: AdapterDescription;
 }
 
+const NO_DEVICE_NODE = 'no GPU device node (/dev/nvidia0, /dev/kfd, /dev/dri/renderD*)';
 const SOFTWARE_RENDERERS = /llvmpipe|lavapipe|softpipe|swiftshader/i;
 
 function describe(adapter: GPUAdapter, api: AdapterDescription['api']): AdapterDescription {
@@ -69,7 +79,7 @@ export function gpuDeviceNode(): string | undefined {
  * and `navigator.gpu` (its backend refuses to construct without one). Only
  * missing names are added.
  */
-export function defineWebgpuGlobals(gpu: GPU): void {
+export function defineWebgpuGlobals(gpu: GPU, globals: object): void {
   for (const [name, value] of Object.entries(globals)) {
     if (!(name in globalThis)) Object.defineProperty(globalThis, name, { value, configurable: true, writable: true });
   }
@@ -78,12 +88,28 @@ export function defineWebgpuGlobals(gpu: GPU): void {
   if (scope.navigator && !scope.navigator.gpu) Object.defineProperty(scope.navigator, 'gpu', { value: gpu, configurable: true });
 }
 
+const opened = new Map<boolean, Promise<OpenedAdapter | string>>();
+
 /**
- * Opens a GPU adapter, or (with `software`) Mesa's llvmpipe through OpenGL ES.
- * Returns the reason as a string when there is none.
+ * Opens a GPU adapter, or (with `software`) Mesa's llvmpipe through OpenGL ES,
+ * once per process (probing and activation share it). Returns the reason as a
+ * string when there is none.
  */
-export async function openAdapter(opts: { software: boolean }): Promise<OpenedAdapter | string> {
-  if (opts.software) {
+export function openAdapter(opts: { software: boolean }): Promise<OpenedAdapter | string> {
+  let result = opened.get(opts.software);
+  if (!result) {
+    result = findAdapter(opts.software).catch((error: Error) => `Dawn could not open an adapter: ${error.message}`);
+    opened.set(opts.software, result);
+  }
+  return result;
+}
+
+async function findAdapter(software: boolean): Promise<OpenedAdapter | string> {
+  if (!software && gpuDeviceNode() === undefined) return NO_DEVICE_NODE;
+  const loaded = await loadDawn();
+  if (typeof loaded === 'string') return loaded;
+  const { create, globals } = loaded;
+  if (software) {
     // Mesa's EGL needs no display server on the surfaceless platform.
     process.env.EGL_PLATFORM ||= 'surfaceless';
     const gpu = create(['backend=opengles']);
@@ -91,10 +117,9 @@ export async function openAdapter(opts: { software: boolean }): Promise<OpenedAd
     if (!adapter) {
       return 'Dawn found no OpenGL ES adapter (install Mesa: apt-get install libegl1 libegl-mesa0 libgles2 libgl1-mesa-dri)';
     }
-    return { gpu, adapter, description: describe(adapter, 'opengles') };
+    return { gpu, globals, adapter, description: describe(adapter, 'opengles') };
   }
   const node = gpuDeviceNode();
-  if (node === undefined) return 'no GPU device node (/dev/nvidia0, /dev/kfd, /dev/dri/renderD*)';
   const gpu = create([]);
   const adapter = await gpu.requestAdapter({ powerPreference: 'high-performance' });
   if (!adapter) return `Dawn found no GPU adapter (device ${node}; is the Vulkan loader, libvulkan1, installed?)`;
@@ -102,5 +127,5 @@ export async function openAdapter(opts: { software: boolean }): Promise<OpenedAd
   if (description.software) {
     return `the only adapter is a software one (${adapterLabel(description)}); set CURTAIN_WEBGPU_SOFTWARE=1 to use it`;
   }
-  return { gpu, adapter, description };
+  return { gpu, globals, adapter, description };
 }

@@ -1,7 +1,6 @@
 // Registers tfjs-backend-webgpu on an adapter this package opened itself, so no
 // `navigator` global is needed and the adapter is known to the caller.
 
-import { WebGPUBackend } from '@tensorflow/tfjs-backend-webgpu';
 import * as tf from '@tensorflow/tfjs-core';
 import { type AdapterDescription, adapterLabel, defineWebgpuGlobals, openAdapter } from './adapter.ts';
 
@@ -25,7 +24,10 @@ export async function registerWebgpuBackend(opts: { software?: boolean; name?: s
   if (existing && tf.engine().registryFactory[name]) return existing;
   const opened = await openAdapter({ software: opts.software ?? false });
   if (typeof opened === 'string') throw new Error(`webgpu backend unavailable: ${opened}`);
-  defineWebgpuGlobals(opened.gpu);
+  // Imported before navigator.gpu exists, so the module does not register its
+  // own 'webgpu' factory (which asks for a core-feature-level adapter).
+  const { WebGPUBackend } = await import('@tensorflow/tfjs-backend-webgpu');
+  defineWebgpuGlobals(opened.gpu, opened.globals);
   const { adapter } = opened;
   const limits = adapter.limits;
   // The same device request tfjs-backend-webgpu makes for its own registration.

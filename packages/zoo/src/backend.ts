@@ -2,10 +2,11 @@
 // one function that activates one. Callers parse `--backend` / CURTAIN_BACKEND
 // themselves (requestedBackend) and pass the name in; nothing here reads argv.
 import { createRequire } from 'node:module';
+import { activateWebgpu, WEBGPU_HOW_TO_GET, webgpuAvailability, webgpuSoftwareRequested } from '@curtain/backend-webgpu';
 import { type BackendInfo, tf, UsageError, useCpuBackend } from '@curtain/core';
 
 /** Backends in order of preference. */
-export const BACKEND_NAMES = ['tensorflow', 'native', 'wasm', 'cpu'] as const;
+export const BACKEND_NAMES = ['tensorflow', 'webgpu', 'native', 'wasm', 'cpu'] as const;
 export type BackendName = (typeof BACKEND_NAMES)[number];
 
 /**
@@ -45,12 +46,14 @@ async function loadNative(): Promise<NativeModule | string> {
 /** Which backends this process could use, with the reason for each one it cannot. */
 export async function probeBackends(): Promise<Record<BackendName, Availability>> {
   const tensorflow = resolvable('@tensorflow/tfjs-node-gpu') || resolvable('@tensorflow/tfjs-node');
+  const webgpu = await webgpuAvailability(webgpuSoftwareRequested(process.env));
   const native = await loadNative();
   const wasm = resolvable('@tensorflow/tfjs-backend-wasm');
   return {
     tensorflow: tensorflow
       ? { available: true }
       : { available: false, reason: 'neither @tensorflow/tfjs-node-gpu nor @tensorflow/tfjs-node is installed' },
+    webgpu,
     native: typeof native === 'string' ? { available: false, reason: native } : { available: true },
     wasm: wasm ? { available: true } : { available: false, reason: '@tensorflow/tfjs-backend-wasm is not installed' },
     cpu: { available: true },
@@ -60,6 +63,7 @@ export async function probeBackends(): Promise<Record<BackendName, Availability>
 const HOW_TO_GET: Record<BackendName, string> = {
   tensorflow:
     'install it yourself on a machine that can download libtensorflow: `pnpm add -w @tensorflow/tfjs-node` (or @tensorflow/tfjs-node-gpu on a CUDA host)',
+  webgpu: WEBGPU_HOW_TO_GET,
   native:
     'it is built by `pnpm install` and needs g++ and make (apt-get install build-essential; libopenblas-dev for OpenBLAS); run `pnpm install` again after installing them',
   wasm: 'run `pnpm install` (it is a dependency of @curtain/zoo)',
@@ -135,6 +139,8 @@ async function activate(name: string, opts: SelectOptions): Promise<BackendInfo>
       await setOrThrow('tensorflow');
       return { name, tfBackend: 'tensorflow', blas: gpu ? 'libtensorflow (CUDA)' : 'libtensorflow (Eigen)', threads: 0 };
     }
+    case 'webgpu':
+      return { name, ...(await activateWebgpu(webgpuSoftwareRequested(process.env))) };
     case 'native':
     case 'native-bundled': {
       const native = (await loadNative()) as NativeModule;

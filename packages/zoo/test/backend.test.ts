@@ -12,7 +12,7 @@ describe('backend choice', () => {
   });
 
   it('rejects unknown names with the list of known ones', async () => {
-    await expect(selectBackend('gpu')).rejects.toThrow(/unknown backend 'gpu'; expected one of tensorflow, native, wasm, cpu/);
+    await expect(selectBackend('gpu')).rejects.toThrow(/unknown backend 'gpu'; expected one of tensorflow, webgpu, native, wasm, cpu/);
   });
 
   it('says how to get an unavailable backend', async () => {

@@ -1,16 +1,23 @@
 #!/usr/bin/env zx
 // Checks the schema of a report folder (used by CI after `pnpm reports --preset smoke`):
 // required files (CSVs, REPORT.md and REPORT.html, every figure's Vega-Lite
-// spec, SVG and PNG, the montage, training curves) and columns, valid statuses and likelihood kinds, every
-// preset variant present, no duplicate run keys.
+// spec, SVG and PNG, the montage, training curves) and columns, valid statuses
+// and likelihood kinds, every preset variant and reference row (data,
+// mean-image, noise) present, no duplicate run keys, the pairwise comparisons
+// and the verdict vocabulary.
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import {
+  COMPARISONS_COLUMNS,
   CURVES_DIR,
   HYPOTHESIS_COLUMNS,
+  HYPOTHESIS_VERDICTS,
+  MIN_VERDICT_SAMPLES,
   MONTAGE_FILE,
+  PARADIGM_COLUMNS,
   PLOTS_DIR,
   REAL_GRID,
+  REFERENCE_VARIANTS,
   REPORT_CSP,
   RUN_COLUMNS,
   readCsv,
@@ -28,6 +35,8 @@ await runCli(async () => {
   for (const file of [
     'runs.csv',
     'summary.csv',
+    'paradigms.csv',
+    'comparisons.csv',
     'winners.csv',
     'hypothesis.csv',
     'REPORT.md',
@@ -61,6 +70,8 @@ await runCli(async () => {
   };
   checkColumns('runs.csv', RUN_COLUMNS);
   checkColumns('summary.csv', SUMMARY_COLUMNS);
+  checkColumns('paradigms.csv', PARADIGM_COLUMNS);
+  checkColumns('comparisons.csv', COMPARISONS_COLUMNS);
   checkColumns('winners.csv', WINNER_COLUMNS);
   checkColumns('hypothesis.csv', HYPOTHESIS_COLUMNS);
   const runs = readCsv(path.join(dir, 'runs.csv'));
@@ -68,19 +79,41 @@ await runCli(async () => {
   for (const r of runs) {
     need(['ok', 'diverged', 'collapsed'].includes(r.status), `runs.csv: bad status '${r.status}' in ${r.run_key}`);
     need(['', 'exact', 'bound'].includes(r.bpd_kind), `runs.csv: bad bpd_kind '${r.bpd_kind}' in ${r.run_key}`);
+    need(['selection', 'report'].includes(r.split), `runs.csv: bad split '${r.split}' in ${r.run_key}`);
+    if (r.paradigm !== 'reference' && r.status === 'ok') {
+      need(Number(r.train_flops) > 0, `runs.csv: model row without train_flops: ${r.run_key}`);
+    }
+    if (r.fd !== '') {
+      const confident = Number(r.class_confident);
+      need(confident >= 0 && confident <= 1, `runs.csv: class_confident not in [0, 1]: ${r.run_key}`);
+      need(Number(r.class_score) >= 1 - 1e-6, `runs.csv: class_score below 1: ${r.run_key}`);
+    }
     // ok rows carry an FD, except expensive samplers' rows below the largest budget (say so in note)
     const unscored = /largest budget only/.test(r.note);
     if (r.status === 'ok' && !unscored) need(Number.isFinite(Number(r.fd)) && r.fd !== '', `runs.csv: ok row without FD: ${r.run_key}`);
   }
-  for (const variant of [...VARIANTS, 'data', 'noise']) {
+  for (const variant of [...VARIANTS, ...REFERENCE_VARIANTS]) {
     need(
       runs.some((r) => r.variant === variant),
       `runs.csv: no rows for ${variant}`,
     );
   }
+  for (const c of readCsv(path.join(dir, 'comparisons.csv'))) {
+    need(c.a !== c.b && ['fd', 'class_score'].includes(c.metric), `comparisons.csv: bad row ${JSON.stringify(c)}`);
+    need(
+      !(Number(c.low) > Number(c.diff)) && !(Number(c.diff) > Number(c.high)),
+      `comparisons.csv: diff outside [low, high]: ${c.a} - ${c.b}`,
+    );
+  }
+  const noVerdict = (v) => v.startsWith('no verdict');
   const hypothesis = readCsv(path.join(dir, 'hypothesis.csv'));
   for (const h of hypothesis)
-    need(['supported', 'refuted', 'inconclusive'].includes(h.verdict), `hypothesis.csv: bad verdict ${h.verdict}`);
+    need(HYPOTHESIS_VERDICTS.includes(h.verdict) || noVerdict(h.verdict), `hypothesis.csv: bad verdict ${h.verdict}`);
+  // a report below the verdict sample size (smoke) must not issue a verdict
+  for (const w of readCsv(path.join(dir, 'winners.csv'))) {
+    if (Number(w.eval_samples) < MIN_VERDICT_SAMPLES)
+      need(noVerdict(w.verdict), `winners.csv: verdict '${w.verdict}' from ${w.eval_samples} samples`);
+  }
   if (problems.length > 0) {
     console.error(`report schema check failed for ${dir}:\n  ${problems.join('\n  ')}`);
     process.exit(1);

@@ -59,6 +59,12 @@ export interface GenerativeModel {
   sampleCost(opts: SampleOptions): SampleCost;
   /** Average negative log-likelihood of the batch in bits per dimension. */
   bitsPerDim?(batch: tf.Tensor4D): BitsPerDim;
+  /**
+   * Treatment check of a hierarchy with per-scale predictions (hvae, pcvae):
+   * mean over levels 2..L of E||x_l - prediction_l||^2 / Var(x_l) on the
+   * batch (held-out images). Below 0.5 the coarser levels really predict.
+   */
+  predictionErrorRatio?(batch: tf.Tensor4D): number;
   /** Model-specific health check run by the study after training. */
   health?(): RunStatus;
   /** All trainable variables (for parameter counts and checkpoints). */

@@ -111,6 +111,37 @@ export class Evaluator {
     return { rows: n, cols, data };
   }
 
+  /**
+   * images [N, 28, 28, 1] in [0, 1] -> features N x featureSize and class
+   * probabilities p(y|x) N x 10, from one pass of the network (read back asynchronously).
+   */
+  async featuresAndProbabilities(images: tf.Tensor4D, batchSize = 256): Promise<{ features: FeatureMatrix; probabilities: FeatureMatrix }> {
+    assertEvaluatorInput(images);
+    const [n] = images.shape;
+    const cols = this.featureSize;
+    const features = new Float32Array(n * cols);
+    let classes = 0;
+    let probabilities = new Float32Array(0);
+    for (let start = 0; start < n; start += batchSize) {
+      const size = Math.min(batchSize, n - start);
+      const [f, p] = tf.tidy(() => {
+        const chunk = this.net.features(tf.slice(images, [start, 0, 0, 0], [size, -1, -1, -1])); // [b, F]
+        return [chunk, tf.softmax(this.net.classify(chunk))]; //                                   [b, 10]
+      });
+      if (classes === 0) {
+        classes = p.shape[1];
+        probabilities = new Float32Array(n * classes);
+      }
+      try {
+        features.set(await f.data(), start * cols);
+        probabilities.set(await p.data(), start * classes);
+      } finally {
+        tf.dispose([f, p]);
+      }
+    }
+    return { features: { rows: n, cols, data: features }, probabilities: { rows: n, cols: classes, data: probabilities } };
+  }
+
   /** Predicted class of each image [N, 28, 28, 1]. */
   async predict(images: tf.Tensor4D, batchSize = 256): Promise<Int32Array> {
     assertEvaluatorInput(images);

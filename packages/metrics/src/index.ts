@@ -1,4 +1,5 @@
 export * from './bits.ts';
+export * from './classifier-score.ts';
 export * from './evaluator.ts';
 export * from './evaluator-net.ts';
 export * from './feature-matrix.ts';

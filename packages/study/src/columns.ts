@@ -3,6 +3,11 @@ import { HOST_COLUMNS } from '@curtain/core';
 /**
  * The columns of runs.csv, in order. One row is one (variant, size, seed,
  * budget, sampler) evaluation; `run_key` hashes everything that defines it.
+ * `split` is `selection` for the preset's selection seeds (used only to
+ * choose sizes and samplers, never reported) and `report` otherwise;
+ * `train_flops` is what training actually spent (whole steps);
+ * `class_confident` / `class_score` come from the evaluator's classifier;
+ * `prediction_error_ratio` is the VAE hierarchy's treatment check.
  */
 export const RUN_COLUMNS = [
   'run_key',
@@ -12,9 +17,11 @@ export const RUN_COLUMNS = [
   'sampler',
   'size',
   'seed',
+  'split',
   'budget_flops',
   'flops_per_step',
   'steps',
+  'train_flops',
   'train_seconds',
   'status',
   'fd',
@@ -22,8 +29,11 @@ export const RUN_COLUMNS = [
   'kid_std',
   'precision',
   'recall',
+  'class_confident',
+  'class_score',
   'bpd',
   'bpd_kind',
+  'prediction_error_ratio',
   'network_evals',
   'sample_flops',
   'sample_ms',
@@ -47,6 +57,6 @@ export type CsvRow = Record<string, string>;
 export const STATUSES = ['ok', 'diverged', 'collapsed'] as const;
 
 /** Variants that are reference rows rather than models. */
-export const REFERENCE_VARIANTS = ['data', 'noise'] as const;
+export const REFERENCE_VARIANTS = ['data', 'mean-image', 'noise'] as const;
 
 export const num = (value: string | number | undefined): number => (value === undefined || value === '' ? Number.NaN : Number(value));

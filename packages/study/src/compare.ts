@@ -3,8 +3,8 @@ import path from 'node:path';
 import { UsageError } from '@curtain/core';
 import { type CsvRow, num } from './columns.ts';
 import { readCsv } from './csv-store.ts';
+import { studyVerdicts } from './hypothesis.ts';
 import { differenceInterval } from './stats.ts';
-import { pickWinners, summarize } from './summarize.ts';
 
 export interface ComparisonRow {
   kind: 'speed' | 'metric' | 'winner';
@@ -26,7 +26,9 @@ function benchRows(dir: string): Map<string, CsvRow> {
   const benchDir = existsSync(path.join(dir, 'bench')) ? path.join(dir, 'bench') : dir;
   if (!existsSync(benchDir)) return out;
   for (const file of readdirSync(benchDir).filter(
-    (f) => f.endsWith('.csv') && !['runs.csv', 'summary.csv', 'winners.csv', 'hypothesis.csv', 'compare.csv'].includes(f),
+    (f) =>
+      f.endsWith('.csv') &&
+      !['runs.csv', 'summary.csv', 'paradigms.csv', 'comparisons.csv', 'winners.csv', 'hypothesis.csv', 'compare.csv'].includes(f),
   )) {
     for (const row of readCsv(path.join(benchDir, file))) {
       const rate = num(row.examples_per_s ?? '');
@@ -64,7 +66,8 @@ export function compareReports(dirA: string, dirB: string): ComparisonRow[] {
   }
   const runsA = readCsv(path.join(dirA, 'runs.csv'));
   const runsB = readCsv(path.join(dirB, 'runs.csv'));
-  const [sumA, sumB] = [summarize(runsA), summarize(runsB)];
+  const [verdictsA, verdictsB] = [studyVerdicts(runsA), studyVerdicts(runsB)];
+  const [sumA, sumB] = [verdictsA.summary, verdictsB.summary];
   for (const a of sumA) {
     const b = sumB.find((s) => s.entry === a.entry && s.budget_flops === a.budget_flops);
     if (!b) continue;
@@ -81,7 +84,7 @@ export function compareReports(dirA: string, dirB: string): ComparisonRow[] {
       agree: diff.low > 0 || diff.high < 0 ? 'differs' : 'consistent',
     });
   }
-  const [winA, winB] = [pickWinners(sumA), pickWinners(sumB)];
+  const [winA, winB] = [verdictsA.winners, verdictsB.winners];
   for (const a of winA) {
     const b = winB.find((w) => w.budget_flops === a.budget_flops);
     if (!b) continue;

@@ -7,6 +7,10 @@ export interface Quality {
   kidStd: number;
   precision: number;
   recall: number;
+  /** Share of samples the evaluator's classifier assigns a class with probability >= 0.9 (NaN without a classifier). */
+  classConfident: number;
+  /** exp(mean KL(p(y|x) || p(y))) over the classifier's classes (NaN without a classifier). */
+  classScore: number;
 }
 
 /**
@@ -17,6 +21,14 @@ export interface Quality {
 export interface QualityJudge {
   evaluatorId: string;
   realCount: number;
+  /** `seed` fixes KID's random subsets: derive it from the run key (seedFromKey), so a resumed or sharded study scores alike. */
   /** May read back asynchronously (a GPU backend must); callers await it. */
-  judge(images: tf.Tensor4D): Quality | Promise<Quality>;
+  judge(images: tf.Tensor4D, seed: number): Quality | Promise<Quality>;
+}
+
+/** A 31-bit seed from a hex run key, so the same run gets the same KID subsets in any process order. */
+export function seedFromKey(key: string): number {
+  const value = Number.parseInt(key.slice(0, 8), 16);
+  if (!Number.isFinite(value)) throw new Error(`seedFromKey: expected a hex key, got '${key}'`);
+  return value & 0x7fffffff;
 }

@@ -1,6 +1,6 @@
 import { SeededRng, type tf, UsageError } from '@curtain/core';
 import type { Dataset } from '@curtain/data';
-import { type FeatureMatrix, loadEvaluator, qualityFromFeatures, realReference } from '@curtain/metrics';
+import { classifierScore, type FeatureMatrix, loadEvaluator, qualityFromFeatures, realReference } from '@curtain/metrics';
 import type { Quality, QualityJudge } from './judge.ts';
 import type { Preset } from './presets.ts';
 
@@ -28,19 +28,26 @@ export function metricsJudge(dataset: Dataset, preset: Preset): QualityJudge {
     }
     return real;
   };
-  let calls = 0;
   return {
     evaluatorId: evaluator.id,
     realCount: n,
-    async judge(fake: tf.Tensor4D): Promise<Quality> {
-      calls += 1;
-      const seed = calls;
-      const q = qualityFromFeatures(evaluator.id, await realFeatures(), await evaluator.features(fake), {
+    async judge(fake: tf.Tensor4D, seed: number): Promise<Quality> {
+      const { features, probabilities } = await evaluator.featuresAndProbabilities(fake);
+      const classes = classifierScore(probabilities);
+      const q = qualityFromFeatures(evaluator.id, await realFeatures(), features, {
         seed,
         kidSubsets: preset.kidSubsets,
         kidSubsetSize: Math.max(2, Math.floor(Math.min(n, fake.shape[0], 1000) / 2)),
       });
-      return { fd: q.fd, kid: q.kid, kidStd: q.kidStd, precision: q.precision, recall: q.recall };
+      return {
+        fd: q.fd,
+        kid: q.kid,
+        kidStd: q.kidStd,
+        precision: q.precision,
+        recall: q.recall,
+        classConfident: classes.confident,
+        classScore: classes.score,
+      };
     },
   };
 }

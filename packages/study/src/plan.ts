@@ -12,6 +12,8 @@ export interface Job {
   entry: ParadigmEntry;
   size: string;
   seed: number;
+  /** `selection`: a run of a selection seed, used only to choose sizes and samplers; `report`: a reported run. */
+  split: 'selection' | 'report';
   config: Record<string, unknown>;
   budgets: number[];
   samplers: SamplerSetting[];
@@ -43,19 +45,28 @@ export function resolveVariants(names: readonly string[], registry: Registry): s
   return [...names];
 }
 
-/** Expands a preset into jobs, in a fixed order (variant, size, seed). */
+/** Expands a preset into jobs, in a fixed order (variant, size, seed: reported seeds, then selection seeds). */
 export function planJobs(preset: Preset, registry: Registry, context: PlanContext): Job[] {
   const jobs: Job[] = [];
   const budgets = [...preset.budgets].sort((a, b) => a - b);
+  const selectionSeeds = preset.selectionSeeds ?? [];
+  const overlap = selectionSeeds.filter((s) => preset.seeds.includes(s));
+  if (overlap.length > 0) {
+    throw new UsageError(`preset ${preset.name}: selection seeds must differ from reported seeds (both have ${overlap.join(', ')})`);
+  }
+  const seeds = [
+    ...preset.seeds.map((seed) => ({ seed, split: 'report' as const })),
+    ...selectionSeeds.map((seed) => ({ seed, split: 'selection' as const })),
+  ];
   for (const variant of resolveVariants(preset.variants, registry)) {
     const entry = registry[variant];
     const sizes = Object.keys(entry.sizes).slice(0, preset.sizeCountOverrides?.[variant] ?? preset.sizeCount);
     const samplers = preset.samplers === 'all' ? [...entry.samplers] : entry.samplers.slice(0, 1);
     for (const size of sizes) {
       const config = { ...mergeConfig(entry.defaults, entry.sizes[size], `${variant} size ${size}`) };
-      for (const seed of preset.seeds) {
+      for (const { seed, split } of seeds) {
         const jobKey = contentHash({ variant, config, seed, ...context, protocol: PROTOCOL, evalSamples: preset.evalSamples });
-        jobs.push({ jobKey, variant, entry, size, seed, config, budgets, samplers });
+        jobs.push({ jobKey, variant, entry, size, seed, split, config, budgets, samplers });
       }
     }
   }

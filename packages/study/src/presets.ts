@@ -14,7 +14,14 @@ export interface Preset {
   description: string;
   variants: readonly string[];
   budgets: readonly number[];
+  /** Seeds whose rows are reported. */
   seeds: readonly number[];
+  /**
+   * Seeds of separate training runs used only to choose each variant's and
+   * each paradigm's size and sampler (split `selection` in runs.csv); no
+   * reported number comes from them (see selection.ts). Disjoint from `seeds`.
+   */
+  selectionSeeds: readonly number[];
   /** How many of each variant's sizes to try, smallest first. */
   sizeCount: number;
   /** Per-variant exceptions to sizeCount (e.g. where sampling a second size costs too much). */
@@ -46,6 +53,7 @@ export const PRESETS: Readonly<Record<string, Preset>> = Object.freeze({
     variants: VARIANTS,
     budgets: [5e9, 1e10],
     seeds: [1, 2],
+    selectionSeeds: [101],
     sizeCount: 1,
     evalSamples: 32,
     bpdImages: 32,
@@ -61,6 +69,7 @@ export const PRESETS: Readonly<Record<string, Preset>> = Object.freeze({
     variants: VARIANTS,
     budgets: [2e10, 6e10, 2e11],
     seeds: [1, 2, 3],
+    selectionSeeds: [101],
     sizeCount: 2,
     // 784-step ancestral sampling of 128 images costs about 3 minutes per
     // evaluation on 2 cores: a second PixelCNN size would double that.
@@ -78,6 +87,7 @@ export const PRESETS: Readonly<Record<string, Preset>> = Object.freeze({
     variants: VARIANTS,
     budgets: [1e11, 3e11, 1e12, 3e12, 1e13],
     seeds: [1, 2, 3, 4, 5],
+    selectionSeeds: [101],
     sizeCount: 3,
     evalSamples: 10_000,
     bpdImages: 2000,

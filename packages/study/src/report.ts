@@ -8,26 +8,21 @@ import { paradigmOf, type ReferenceLevel, referenceLevels } from './figures/refe
 import type { Figure } from './figures/style.ts';
 import { PLOTS_DIR, writeFigures } from './figures/write-figures.ts';
 import { gridPath } from './grid-path.ts';
+import { HYPOTHESIS_COLUMNS, type HypothesisRow, type StudyVerdicts, studyVerdicts } from './hypothesis.ts';
 import { samplesMontage } from './montage.ts';
 import { reportHtml } from './report-html.ts';
 import { samplingCostSentence } from './sampling-answer.ts';
+import { SUMMARY_COLUMNS } from './summarize.ts';
 import {
-  HYPOTHESIS_COLUMNS,
-  type HypothesisRow,
-  pickWinners,
-  SUMMARY_COLUMNS,
-  type SummaryRow,
-  summarize,
-  testHypothesis,
+  COMPARISONS_COLUMNS,
+  MIN_VERDICT_SAMPLES,
+  PARADIGM_COLUMNS,
+  type ParadigmRow,
   WINNER_COLUMNS,
   type WinnerRow,
-} from './summarize.ts';
+} from './verdicts.ts';
 
-export interface ReportFiles {
-  summary: SummaryRow[];
-  winners: WinnerRow[];
-  hypothesis: HypothesisRow[];
-}
+export type ReportFiles = StudyVerdicts;
 
 const fmt = (v: number, digits = 3) =>
   !Number.isFinite(v) ? '–' : Math.abs(v) >= 1e6 ? v.toExponential(digits - 1) : String(Number(v.toPrecision(digits)));
@@ -39,7 +34,8 @@ const fmtFlops = (v: number) => v.toExponential(0).replace('e+', 'e');
 export const MONTAGE_FILE = path.join(PLOTS_DIR, 'samples-by-budget.png');
 
 /**
- * Writes summary.csv, winners.csv, hypothesis.csv, the figures (Vega-Lite
+ * Writes summary.csv, paradigms.csv, comparisons.csv, winners.csv,
+ * hypothesis.csv, the figures (Vega-Lite
  * spec, SVG, PNG), the samples-by-budget montage, REPORT.md and the
  * self-contained REPORT.html from DIR/runs.csv (and DIR/curves, DIR/grids).
  */
@@ -47,28 +43,35 @@ export async function renderReport(dir: string): Promise<ReportFiles> {
   const runsFile = path.join(dir, 'runs.csv');
   if (!existsSync(runsFile)) throw new UsageError(`${runsFile}: not found; run \`pnpm study --out ${dir}\` first`);
   const rows = readCsv(runsFile);
-  const summary = summarize(rows);
-  const winners = pickWinners(summary);
-  const hypothesis = testHypothesis(summary);
+  const verdicts = studyVerdicts(rows);
+  const { summary, paradigms, comparisons, winners, hypothesis } = verdicts;
   writeCsvAtomic(path.join(dir, 'summary.csv'), SUMMARY_COLUMNS, summary as unknown as Array<Record<string, unknown>>);
+  writeCsvAtomic(path.join(dir, 'paradigms.csv'), PARADIGM_COLUMNS, paradigms as unknown as Array<Record<string, unknown>>);
+  writeCsvAtomic(path.join(dir, 'comparisons.csv'), COMPARISONS_COLUMNS, comparisons as unknown as Array<Record<string, unknown>>);
   writeCsvAtomic(path.join(dir, 'winners.csv'), WINNER_COLUMNS, winners as unknown as Array<Record<string, unknown>>);
   writeCsvAtomic(path.join(dir, 'hypothesis.csv'), HYPOTHESIS_COLUMNS, hypothesis as unknown as Array<Record<string, unknown>>);
   const figures = await writeFigures(dir, rows, summary);
   const montage = samplesMontage(dir, summary, paradigmOf(rows));
   if (montage) writeTextAtomic(path.join(dir, MONTAGE_FILE), montage);
-  const markdown = reportMarkdown(dir, rows, summary, winners, hypothesis, referenceLevels(rows), figures);
+  const markdown = reportMarkdown(dir, rows, verdicts, referenceLevels(rows), figures);
   writeTextAtomic(path.join(dir, 'REPORT.md'), markdown);
   writeTextAtomic(path.join(dir, 'REPORT.html'), reportHtml(markdown, dir, markdown.split('\n')[0].replace(/^# /, '')));
-  return { summary, winners, hypothesis };
+  return verdicts;
 }
 
 function answerSentence(winners: WinnerRow[]): string {
   if (winners.length === 0) return 'No finished runs yet.';
-  const parts = winners.map((w) =>
-    w.verdict === 'inconclusive'
-      ? `at ${fmtFlops(w.budget_flops)} FLOPs no paradigm is separated from the runner-up (best mean: ${w.winner}, FD ${fmt(w.winner_fd)}, vs ${w.runner_up}, ${fmt(w.runner_up_fd)}; the 95% intervals overlap)`
-      : `at ${fmtFlops(w.budget_flops)} FLOPs **${w.winner}** wins (FD ${fmt(w.winner_fd)} vs ${w.runner_up} ${fmt(w.runner_up_fd)}, intervals separated)`,
-  );
+  const parts = winners.map((w) => {
+    const at = `at ${fmtFlops(w.budget_flops)} FLOPs`;
+    const rule =
+      w.fd_rule === w.best_mean
+        ? `${w.best_mean} is separated from every rival`
+        : `${w.best_mean} has the best mean FD (${fmt(w.best_mean_fd)}) but is not separated from every rival`;
+    const disagreement = w.fd_vs_class.startsWith('disagree') ? `; FD and the classifier score disagree (${w.fd_vs_class})` : '';
+    return w.verdict === w.fd_rule
+      ? `${at} **${w.verdict === w.best_mean ? `${w.verdict} wins` : w.verdict}** (${rule}${disagreement})`
+      : `${at} **${w.verdict}**: ${rule}${disagreement}`;
+  });
   return `${parts.join('; ')}.`;
 }
 
@@ -76,20 +79,29 @@ function hypothesisSentence(hypothesis: HypothesisRow[]): string {
   if (hypothesis.length === 0) return 'Not tested: vae, hvae and pcvae rows are missing.';
   const verdicts = hypothesis.map(
     (h) =>
-      `at ${fmtFlops(h.budget_flops)} FLOPs **${h.verdict}** (pcvae − hvae FD ${fmtInterval(h.pcvae_minus_hvae, h.pcvae_minus_hvae_low, h.pcvae_minus_hvae_high)}; pcvae − vae ${fmtInterval(h.pcvae_minus_vae, h.pcvae_minus_vae_low, h.pcvae_minus_vae_high)}; ${h.premise === 'ddpm beats hvae' ? `share of the hvae→ddpm gap closed ${fmt(h.gap_closed, 2)}` : `premise not met here: ${h.premise}`})`,
+      `at ${fmtFlops(h.budget_flops)} FLOPs **${h.verdict}** (diffusion − VAE family FD ${fmtInterval(h.diffusion_minus_vae_family, h.diffusion_minus_vae_family_low, h.diffusion_minus_vae_family_high)}: premise ${h.premise}; pcvae − hvae ${fmtInterval(h.pcvae_minus_hvae, h.pcvae_minus_hvae_low, h.pcvae_minus_hvae_high)}; pcvae prediction-error ratio ${fmt(h.pcvae_prediction_error_ratio, 2)})`,
   );
   return `${verdicts.join('; ')}.`;
 }
 
-function reportMarkdown(
-  dir: string,
-  rows: CsvRow[],
-  summary: SummaryRow[],
-  winners: WinnerRow[],
-  hypothesis: HypothesisRow[],
-  references: ReferenceLevel[],
-  figures: Figure[],
-): string {
+function learnedNothingSentence(winners: WinnerRow[], references: ReferenceLevel[]): string {
+  const meanImage = references.find((r) => r.variant === 'mean-image');
+  if (!meanImage || !Number.isFinite(meanImage.fd)) return 'No mean-image reference row: which models learned anything is not measured.';
+  const parts = winners.map(
+    (w) => `${fmtFlops(w.budget_flops)}: ${w.not_above_mean_image === '' ? 'none' : w.not_above_mean_image.split(' ').join(', ')}`,
+  );
+  return `Paradigms whose FD interval does not lie below the mean-image row (FD ${fmt(meanImage.fd)}, every sample the data mean: they have not learned more than the mean yet), per budget: ${parts.join('; ')}.`;
+}
+
+function sampleSizeSentence(winners: WinnerRow[]): string {
+  const n = Math.min(...winners.map((w) => w.eval_samples));
+  if (!Number.isFinite(n)) return '';
+  const enough = n >= MIN_VERDICT_SAMPLES;
+  return `FD and KID use ${n} generated images against ${n} training images in the evaluator's 128-d feature space. FD's bias grows roughly like d/n (d = 128 features), so at this n it inflates every FD, real data included; compare models with each other and with the reference rows measured at the same n, not with FDs from other papers. ${enough ? `Verdicts need at least ${MIN_VERDICT_SAMPLES} samples per FD; this report has them.` : `**This report has fewer than ${MIN_VERDICT_SAMPLES} samples per FD, so it issues no verdict**: the columns \`fd_rule\` and \`rule\` show what the rules would say, for checking the pipeline only.`}`;
+}
+
+function reportMarkdown(dir: string, rows: CsvRow[], verdicts: StudyVerdicts, references: ReferenceLevel[], figures: Figure[]): string {
+  const { summary, paradigms, comparisons, winners, hypothesis } = verdicts;
   const studyFile = path.join(dir, 'study.json');
   const study = existsSync(studyFile) ? JSON.parse(readFileSync(studyFile, 'utf8')) : {};
   const first = rows.find((r) => r.paradigm !== 'reference') ?? rows[0] ?? {};
@@ -100,49 +112,70 @@ function reportMarkdown(
   lines.push(`# curtain report: ${study.preset?.name ?? path.basename(dir)} preset on ${first.dataset ?? '?'}`);
   lines.push('');
   lines.push(
-    `Generated from \`runs.csv\` (${rows.length} rows: ${statusCounts}; plus reference rows). Backend **${first.backend ?? '?'}** (${first.blas ?? '?'}, ${first.threads ?? '?'} threads) on ${first.host_cpu ?? '?'}, ${first.host_cores ?? '?'} cores; tfjs ${first.tfjs_version ?? '?'}, Node ${first.node_version ?? '?'}. Evaluator \`${first.evaluator_id ?? '?'}\`, ${first.eval_samples ?? '?'} generated vs real images per FD. Protocol: nested budgets (one run per size and seed, constant learning rate, evaluated as it passes each budget); each variant is scored at its best size per budget; intervals are 95% Student-t over seeds.`,
+    `Generated from \`runs.csv\` (${rows.length} rows: ${statusCounts}; plus reference rows). Backend **${first.backend ?? '?'}** (${first.blas ?? '?'}, ${first.threads ?? '?'} threads) on ${first.host_cpu ?? '?'}, ${first.host_cores ?? '?'} cores; tfjs ${first.tfjs_version ?? '?'}, Node ${first.node_version ?? '?'}. Evaluator \`${first.evaluator_id ?? '?'}\`, ${first.eval_samples ?? '?'} generated vs real images per FD. Protocol: nested budgets (one run per size and seed, constant learning rate, evaluated as it passes each budget). Each variant and each paradigm is represented per budget by the size (and sampler) with the lowest FD on **selection data** (the preset's selection seeds, separate training runs that no reported number uses; folders without them fall back to cross-fitting, each seed's choice made on the other seeds); intervals are 95% Student-t over the reported seeds, paired where two entries share seeds.`,
   );
   lines.push('');
   lines.push('## The answer');
   lines.push('');
-  lines.push(`Which paradigm makes the best images (lowest FD) under a fixed training budget: ${answerSentence(winners)}`);
+  lines.push(
+    `Which paradigm (gan, vae family, autoregressive, flow, diffusion) makes the best images (lowest FD) under a fixed training budget? A paradigm wins only where the 95% interval of its FD difference to **every** other paradigm lies below zero (all pairs in \`comparisons.csv\`): ${answerSentence(winners)}`,
+  );
   lines.push('');
-  lines.push(`Does predictive coding close the VAE–diffusion gap? ${hypothesisSentence(hypothesis)}`);
+  lines.push(`Does predictive coding explain why diffusion beats VAEs? ${hypothesisSentence(hypothesis)}`);
   lines.push('');
   lines.push(`What it costs to sample: ${samplingCostSentence(summary)}`);
   lines.push('');
   lines.push(
     references.length > 0
-      ? `Reference points (FD): ${references.map((r) => `${r.label} ${fmt(r.fd)}`).join(', ')}.`
-      : 'No reference rows (real data, noise) in runs.csv.',
+      ? `Reference points at the same sample size (FD): ${references.map((r) => `${r.label} ${fmt(r.fd)}`).join(', ')}.`
+      : 'No reference rows (real data, mean image, noise) in runs.csv.',
   );
+  lines.push('');
+  lines.push(learnedNothingSentence(winners, references));
+  lines.push('');
+  lines.push(sampleSizeSentence(winners));
   lines.push('');
   lines.push('A self-contained HTML version of this report, with the figures inline: [REPORT.html](REPORT.html).');
   lines.push('');
   lines.push('## Winners per budget');
   lines.push('');
-  lines.push('| budget (FLOPs) | best mean | FD | runner-up | FD | verdict |');
-  lines.push('|---|---|---|---|---|---|');
+  lines.push(
+    '`fd_rule`: the interval rule on FD; `classifier`: the same rule on the classifier score (higher is better); `verdict`: the FD rule where the sample size allows one.',
+  );
+  lines.push('');
+  lines.push('| budget (FLOPs) | paradigms | best mean | FD | fd_rule | classifier | FD vs classifier | below mean image? no: | verdict |');
+  lines.push('|---|---|---|---|---|---|---|---|---|');
   for (const w of winners)
     lines.push(
-      `| ${fmtFlops(w.budget_flops)} | ${w.winner} | ${fmt(w.winner_fd)} | ${w.runner_up} | ${fmt(w.runner_up_fd)} | ${w.verdict} |`,
+      `| ${fmtFlops(w.budget_flops)} | ${w.paradigms} | ${w.best_mean} | ${fmt(w.best_mean_fd)} | ${w.fd_rule} | ${w.class_rule} | ${w.fd_vs_class} | ${w.not_above_mean_image || '–'} | ${w.verdict} |`,
     );
+  lines.push('');
+  lines.push('## Paradigm representatives');
+  lines.push('');
+  lines.push('`at edge`: the chosen size is the smallest or largest tried (the best size may lie outside the grid) or the only one.');
+  lines.push('');
+  lines.push('| budget | paradigm | representative | chosen on | at edge | seeds | FD [95%] | confident | class score | train FLOPs |');
+  lines.push('|---|---|---|---|---|---|---|---|---|---|');
+  for (const p of paradigms as ParadigmRow[])
+    lines.push(
+      `| ${fmtFlops(p.budget_flops)} | ${p.paradigm} | ${p.representative} | ${p.selected_on} | ${p.size_at_edge} | ${p.seeds} | ${fmtInterval(p.fd_mean, p.fd_low, p.fd_high)} | ${fmt(p.class_confident_mean, 2)} | ${fmt(p.class_score_mean)} | ${Number.isFinite(p.train_flops_mean) ? p.train_flops_mean.toExponential(2) : '–'} |`,
+    );
+  lines.push('');
+  lines.push(`Pairwise FD differences (a − b, 95%): ${comparisons.filter((c) => c.metric === 'fd').length} rows in \`comparisons.csv\`.`);
   lines.push('');
   lines.push('## Predictive-coding hypothesis');
   lines.push('');
   lines.push(
-    'Treatment `pcvae` (latents code prediction residuals), control `hvae` (same hierarchy, no residual coding), baseline `vae`, target `ddpm`. Supported when pcvae beats both hvae and vae with 95% intervals of the differences below zero; refuted when pcvae − hvae lies wholly above zero.',
+    'Treatment `pcvae` (latents code the residual of each level against the prediction from the level above), control `hvae` (same hierarchy and objective, no residual coding), baseline `vae`, target: the diffusion paradigm. The premise (diffusion beats the VAE family: the interval of diffusion − VAE family FD below zero) must hold, and pcvae must really code prediction errors (held-out `prediction_error_ratio` < 0.5), before a verdict: supported when pcvae beats both hvae and vae with 95% intervals below zero; refuted when pcvae − hvae lies wholly above zero; else inconclusive. `rule` shows that outcome even where a gate withholds it.',
   );
   lines.push('');
   lines.push(
-    "The hypothesis presupposes that diffusion beats the VAEs; `premise` says whether ddpm's FD interval lies wholly below hvae's at that budget, and the share of the gap closed is given only where it does.",
+    '| budget | vae | hvae | pcvae | diffusion − VAE family [95%] | premise | pcvae − hvae [95%] | pcvae − vae [95%] | ratio hvae / pcvae | gap closed | rule | verdict |',
   );
-  lines.push('');
-  lines.push('| budget | vae | hvae | pcvae | ddpm | pcvae − hvae [95%] | pcvae − vae [95%] | premise | gap closed | verdict |');
-  lines.push('|---|---|---|---|---|---|---|---|---|---|');
+  lines.push('|---|---|---|---|---|---|---|---|---|---|---|---|');
   for (const h of hypothesis) {
     lines.push(
-      `| ${fmtFlops(h.budget_flops)} | ${fmt(h.vae_fd)} | ${fmt(h.hvae_fd)} | ${fmt(h.pcvae_fd)} | ${fmt(h.ddpm_fd)} | ${fmtInterval(h.pcvae_minus_hvae, h.pcvae_minus_hvae_low, h.pcvae_minus_hvae_high)} | ${fmtInterval(h.pcvae_minus_vae, h.pcvae_minus_vae_low, h.pcvae_minus_vae_high)} | ${h.premise} | ${fmt(h.gap_closed, 2)} | ${h.verdict} |`,
+      `| ${fmtFlops(h.budget_flops)} | ${fmt(h.vae_fd)} | ${fmt(h.hvae_fd)} | ${fmt(h.pcvae_fd)} | ${fmtInterval(h.diffusion_minus_vae_family, h.diffusion_minus_vae_family_low, h.diffusion_minus_vae_family_high)} | ${h.premise} | ${fmtInterval(h.pcvae_minus_hvae, h.pcvae_minus_hvae_low, h.pcvae_minus_hvae_high)} | ${fmtInterval(h.pcvae_minus_vae, h.pcvae_minus_vae_low, h.pcvae_minus_vae_high)} | ${fmt(h.hvae_prediction_error_ratio, 2)} / ${fmt(h.pcvae_prediction_error_ratio, 2)} | ${fmt(h.gap_closed, 2)} | ${h.rule} | ${h.verdict} |`,
     );
   }
   lines.push('');
@@ -150,12 +183,14 @@ function reportMarkdown(
   lines.push('');
   lines.push('FD, KID and bits/dim are means over seeds with 95% intervals; P/R are precision and recall (k = 3); cost is per sample.');
   lines.push('');
-  lines.push('| budget | variant | size | seeds | FD [95%] | KID | P | R | bits/dim | net evals | ms/sample | sample FLOPs | train s |');
-  lines.push('|---|---|---|---|---|---|---|---|---|---|---|---|---|');
+  lines.push(
+    '| budget | variant | size (edge) | seeds | FD [95%] | KID | confident | class score | P | R | bits/dim | net evals | ms/sample | sample FLOPs | train s |',
+  );
+  lines.push('|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|');
   for (const s of summary) {
     const flags = [s.diverged ? `${s.diverged} diverged` : '', s.collapsed ? `${s.collapsed} collapsed` : ''].filter(Boolean).join(', ');
     lines.push(
-      `| ${fmtFlops(s.budget_flops)} | ${s.entry} | ${s.best_size} | ${s.seeds}${flags ? ` (${flags})` : ''} | ${fmtInterval(s.fd_mean, s.fd_low, s.fd_high)} | ${fmt(s.kid_mean)} | ${fmt(s.precision_mean, 2)} | ${fmt(s.recall_mean, 2)} | ${Number.isFinite(s.bpd_mean) ? `${fmt(s.bpd_mean)} (${s.bpd_kind})` : '–'} | ${fmt(s.network_evals)} | ${fmt(s.sample_ms_mean)} | ${Number.isFinite(s.sample_flops) ? s.sample_flops.toExponential(1) : '–'} | ${fmt(s.train_seconds_mean)} |`,
+      `| ${fmtFlops(s.budget_flops)} | ${s.entry} | ${s.best_size} (${s.size_at_edge}) | ${s.seeds}${flags ? ` (${flags})` : ''} | ${fmtInterval(s.fd_mean, s.fd_low, s.fd_high)} | ${fmt(s.kid_mean)} | ${fmt(s.class_confident_mean, 2)} | ${fmt(s.class_score_mean)} | ${fmt(s.precision_mean, 2)} | ${fmt(s.recall_mean, 2)} | ${Number.isFinite(s.bpd_mean) ? `${fmt(s.bpd_mean)} (${s.bpd_kind})` : '–'} | ${fmt(s.network_evals)} | ${fmt(s.sample_ms_mean)} | ${Number.isFinite(s.sample_flops) ? s.sample_flops.toExponential(1) : '–'} | ${fmt(s.train_seconds_mean)} |`,
     );
   }
   lines.push('');
@@ -199,7 +234,7 @@ function reportMarkdown(
   lines.push('## Files');
   lines.push('');
   lines.push(
-    '`runs.csv` (one row per run, every parameter and the host fingerprint), `summary.csv`, `winners.csv`, `hypothesis.csv`, `plots/*.vl.json|svg|png` (figures and montage), `curves/*.csv` (training curves per job), `grids/*.png`, `REPORT.html`. Regenerate with `pnpm reports --preset ' +
+    '`runs.csv` (one row per run, every parameter and the host fingerprint), `summary.csv`, `paradigms.csv`, `comparisons.csv`, `winners.csv`, `hypothesis.csv`, `plots/*.vl.json|svg|png` (figures and montage), `curves/*.csv` (training curves per job), `grids/*.png`, `REPORT.html`. Regenerate with `pnpm reports --preset ' +
       (study.preset?.name ?? 'quick') +
       '`.',
   );

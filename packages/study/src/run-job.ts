@@ -14,7 +14,7 @@ import { BatchStream, type Dataset, imagesToTensor } from '@curtain/data';
 import type { RunRow } from './columns.ts';
 import { CURVES_DIR, CurveWriter, curveStride } from './curves.ts';
 import { gridPath } from './grid-path.ts';
-import type { QualityJudge } from './judge.ts';
+import { type QualityJudge, seedFromKey } from './judge.ts';
 import { type Job, type PlanContext, runKey } from './plan.ts';
 import type { Preset } from './presets.ts';
 import { writeSampleGrid } from './sample-grid.ts';
@@ -82,9 +82,13 @@ export function jobRunKeys(job: Job, preset: Preset, context: PlanContext): stri
   return job.budgets.flatMap((budget) => job.samplers.map((s) => runKey(job, budget, s, preset, context)));
 }
 
-/** Budgets this job reaches, with the step count at which each is spent. */
+/**
+ * Budgets this job reaches, with the step count at which each is spent: the
+ * nearest whole number of steps (so a budget loses or gains at most half a
+ * step, not up to a whole one); rows record the FLOPs actually spent.
+ */
 export function budgetSteps(job: Job, flopsPerStep: number): Array<{ budget: number; steps: number }> {
-  return job.budgets.map((budget) => ({ budget, steps: Math.floor(budget / flopsPerStep) })).filter((b) => b.steps >= 1);
+  return job.budgets.map((budget) => ({ budget, steps: Math.round(budget / flopsPerStep) })).filter((b) => b.steps >= 1);
 }
 
 /**
@@ -158,6 +162,7 @@ export async function runJob(job: Job, env: JobEnvironment, isSmallestSize: bool
       if (keys.every((key) => env.doneKeys.has(key))) continue;
       const status: RunStatus = diverged ? 'diverged' : (model.health?.() ?? 'ok');
       const bpd = diverged ? undefined : bitsPerDim(model, dataset, preset.bpdImages);
+      const predictionErrorRatio = diverged ? undefined : treatmentCheck(model, dataset, preset.bpdImages);
       const rows: RunRow[] = [];
       for (const [i, sampler] of job.samplers.entries()) {
         if (env.doneKeys.has(keys[i])) continue;
@@ -169,13 +174,16 @@ export async function runJob(job: Job, env: JobEnvironment, isSmallestSize: bool
           sampler: sampler.label,
           size: job.size,
           seed: job.seed,
+          split: job.split,
           budget_flops: budget,
           flops_per_step: flopsPerStep,
           steps: Math.min(step, steps),
+          train_flops: Math.min(step, steps) * flopsPerStep,
           train_seconds: trainSeconds,
           status,
           bpd: bpd?.value ?? '',
           bpd_kind: bpd?.kind ?? '',
+          prediction_error_ratio: predictionErrorRatio ?? '',
           network_evals: model.sampleCost({ seed: 0, ...sampler.options }).networkEvals,
           eval_samples: preset.evalSamples,
           evaluator_id: context.evaluatorId,
@@ -192,7 +200,8 @@ export async function runJob(job: Job, env: JobEnvironment, isSmallestSize: bool
           const note = diverged
             ? diverged.message
             : `sample quality scored at the largest budget only (${base.network_evals} network evaluations per sample)`;
-          rows.push({ ...base, note, fd: '', kid: '', kid_std: '', precision: '', recall: '', sample_flops: '', sample_ms: '' });
+          const unscoredQuality = { fd: '', kid: '', kid_std: '', precision: '', recall: '', class_confident: '', class_score: '' };
+          rows.push({ ...base, note, ...unscoredQuality, sample_flops: '', sample_ms: '' });
           continue;
         }
         const gridFile = env.writeGrids
@@ -202,6 +211,7 @@ export async function runJob(job: Job, env: JobEnvironment, isSmallestSize: bool
           model,
           sampler,
           job.seed * 1000 + rows.length,
+          seedFromKey(keys[i]),
           preset.evalSamples,
           env.judge,
           gridFile,
@@ -242,15 +252,33 @@ function bitsPerDim(model: GenerativeModel, dataset: Dataset, count: number): { 
   return { value: total / n, kind };
 }
 
+/** The hierarchy's treatment check on held-out images (models that define one: hvae, pcvae). */
+function treatmentCheck(model: GenerativeModel, dataset: Dataset, count: number): number | undefined {
+  if (!model.predictionErrorRatio || count <= 0) return undefined;
+  const n = Math.min(count, dataset.heldOut.count);
+  const batch = imagesToTensor(
+    dataset.heldOut,
+    Array.from({ length: n }, (_, i) => i),
+  );
+  try {
+    return model.predictionErrorRatio(batch);
+  } finally {
+    batch.dispose();
+  }
+}
+
 async function evaluateSamples(
   model: GenerativeModel,
   sampler: SamplerSetting,
   seed: number,
+  kidSeed: number,
   count: number,
   judge: QualityJudge,
   gridFile: string | undefined,
   sampleFlopsCache: Map<string, number>,
-): Promise<Pick<RunRow, 'fd' | 'kid' | 'kid_std' | 'precision' | 'recall' | 'sample_flops' | 'sample_ms'>> {
+): Promise<
+  Pick<RunRow, 'fd' | 'kid' | 'kid_std' | 'precision' | 'recall' | 'class_confident' | 'class_score' | 'sample_flops' | 'sample_ms'>
+> {
   if (!sampleFlopsCache.has(sampler.label)) {
     const counted = await countFlops(() => {
       tf.dispose(model.sample(1, { seed, ...sampler.options }));
@@ -262,7 +290,7 @@ async function evaluateSamples(
   await images.data(); // sampling time includes reading the images back (async backends finish here)
   const sampleMs = (performance.now() - start) / count;
   try {
-    const quality = await judge.judge(images);
+    const quality = await judge.judge(images, kidSeed);
     if (gridFile) await writeSampleGrid(gridFile, images);
     return {
       fd: quality.fd,
@@ -270,6 +298,8 @@ async function evaluateSamples(
       kid_std: quality.kidStd,
       precision: quality.precision,
       recall: quality.recall,
+      class_confident: quality.classConfident,
+      class_score: quality.classScore,
       sample_flops: sampleFlopsCache.get(sampler.label) ?? '',
       sample_ms: sampleMs,
     };

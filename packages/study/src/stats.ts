@@ -44,3 +44,19 @@ export function differenceInterval(a: number[], b: number[]): Interval {
   const half = tCritical95(df) * se;
   return { mean, low: mean - half, high: mean + half, n: Math.min(x.n, y.n), std: se };
 }
+
+/** An interval of mean(a) - mean(b), and whether it paired the two over shared seeds. */
+export interface Difference extends Interval {
+  paired: boolean;
+}
+
+/**
+ * 95% interval of mean(a) - mean(b) for values keyed by seed: a paired t
+ * interval over the seeds both have (at least 2), else Welch's interval over
+ * all finite values.
+ */
+export function seedDifference(a: ReadonlyMap<number, number>, b: ReadonlyMap<number, number>): Difference {
+  const shared = [...a.keys()].filter((s) => Number.isFinite(a.get(s)) && Number.isFinite(b.get(s)));
+  if (shared.length >= 2) return { ...meanInterval(shared.map((s) => a.get(s)! - b.get(s)!)), paired: true };
+  return { ...differenceInterval([...a.values()], [...b.values()]), paired: false };
+}

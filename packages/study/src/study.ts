@@ -1,12 +1,12 @@
 import { accessSync, constants, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { type BackendInfo, hostFingerprint, SeededRng, tf, UsageError } from '@curtain/core';
-import { type Dataset, loadDataset, sampleImages } from '@curtain/data';
+import { type Dataset, loadDataset, pixelsPerImage, sampleImages } from '@curtain/data';
 import type { Registry } from '@curtain/zoo';
-import { RUN_COLUMNS, type RunRow } from './columns.ts';
+import { REFERENCE_VARIANTS, RUN_COLUMNS, type RunRow } from './columns.ts';
 import { appendCsv, readCsv, writeTextAtomic } from './csv-store.ts';
 import { REAL_GRID } from './grid-path.ts';
-import type { Quality, QualityJudge } from './judge.ts';
+import { type Quality, type QualityJudge, seedFromKey } from './judge.ts';
 import { inShard, type Job, machineKey, type PlanContext, planJobs, referenceKey, type Shard } from './plan.ts';
 import type { Preset } from './presets.ts';
 import { formatDuration, Progress } from './progress.ts';
@@ -151,22 +151,14 @@ async function referenceRows(
 ): Promise<RunRow[]> {
   const rows: RunRow[] = [];
   const n = Math.min(preset.evalSamples, dataset.heldOut.count);
-  for (const variant of ['data', 'noise'] as const) {
+  for (const variant of REFERENCE_VARIANTS) {
     for (const seed of preset.seeds) {
       const key = referenceKey(variant, seed, preset, context);
       if (doneKeys.has(key)) continue;
-      const images =
-        variant === 'data'
-          ? sampleImages(dataset.heldOut, n, seed)
-          : tf.tensor4d(new SeededRng(seed).fillUniform(new Float32Array(n * dataset.heldOut.height * dataset.heldOut.width)), [
-              n,
-              dataset.heldOut.height,
-              dataset.heldOut.width,
-              1,
-            ]);
+      const images = referenceImages(variant, dataset, n, seed);
       let quality: Quality;
       try {
-        quality = await judge.judge(images);
+        quality = await judge.judge(images, seedFromKey(key));
       } finally {
         images.dispose();
       }
@@ -178,9 +170,11 @@ async function referenceRows(
         sampler: '',
         size: '',
         seed,
+        split: 'report',
         budget_flops: '',
         flops_per_step: '',
         steps: '',
+        train_flops: '',
         train_seconds: '',
         status: 'ok',
         fd: quality.fd,
@@ -188,8 +182,11 @@ async function referenceRows(
         kid_std: quality.kidStd,
         precision: quality.precision,
         recall: quality.recall,
+        class_confident: quality.classConfident,
+        class_score: quality.classScore,
         bpd: '',
         bpd_kind: '',
+        prediction_error_ratio: '',
         network_evals: '',
         sample_flops: '',
         sample_ms: '',
@@ -199,7 +196,7 @@ async function referenceRows(
         protocol: 'nested-v1',
         params: '',
         config: '',
-        note: variant === 'data' ? 'held-out real images against training images' : 'uniform noise images',
+        note: REFERENCE_NOTES[variant],
         ...host,
         finished_at: new Date().toISOString(),
       });
@@ -207,6 +204,26 @@ async function referenceRows(
     }
   }
   return rows;
+}
+
+const REFERENCE_NOTES = {
+  data: 'held-out real images against training images',
+  'mean-image': 'every sample the mean training image (learned nothing)',
+  noise: 'uniform noise images',
+} as const;
+
+/** n images of a reference row: held-out data, the mean training image repeated, or uniform noise. */
+function referenceImages(variant: (typeof REFERENCE_VARIANTS)[number], dataset: Dataset, n: number, seed: number): tf.Tensor4D {
+  const { height, width, channels } = dataset.heldOut;
+  if (variant === 'data') return sampleImages(dataset.heldOut, n, seed);
+  if (variant === 'noise') {
+    return tf.tensor4d(new SeededRng(seed).fillUniform(new Float32Array(n * height * width * channels)), [n, height, width, channels]);
+  }
+  const stride = pixelsPerImage(dataset.train);
+  const mean = new Float32Array(n * stride);
+  for (let i = 0; i < dataset.train.count * stride; i++) mean[i % stride] += dataset.train.images[i] / (255 * dataset.train.count);
+  for (let k = 1; k < n; k++) mean.copyWithin(k * stride, 0, stride);
+  return tf.tensor4d(mean, [n, height, width, channels]); // [n, H, W, C], every image the mean
 }
 
 async function printPlan(jobs: Job[], dataset: Dataset, log: (line: string) => void): Promise<void> {

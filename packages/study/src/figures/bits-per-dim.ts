@@ -1,4 +1,4 @@
-import type { SummaryRow } from '../summarize.ts';
+import { type SummaryRow, spentFlops } from '../summarize.ts';
 import { FIGURE_CONFIG, type Figure, intervalBars, positive, TRAINING_FLOPS_X, VEGA_LITE_SCHEMA } from './style.ts';
 
 /**
@@ -20,7 +20,7 @@ export function bitsPerDimFigure(summary: SummaryRow[]): Figure | undefined {
     .map((s) => ({
       variant: s.variant,
       kind: s.bpd_kind,
-      flops: s.budget_flops,
+      flops: spentFlops(s),
       bpd: s.bpd_mean,
       low: positive(s.bpd_low),
       high: positive(s.bpd_high),

@@ -1,4 +1,4 @@
-import type { SummaryRow } from '../summarize.ts';
+import { type SummaryRow, spentFlops } from '../summarize.ts';
 import type { ReferenceLevel } from './references.ts';
 import { FIGURE_CONFIG, type Figure, order, positive, TRAINING_FLOPS_X, VEGA_LITE_SCHEMA } from './style.ts';
 
@@ -15,7 +15,7 @@ export function qualityVsFlopsFigure(summary: SummaryRow[], references: Referenc
     kind: 'model',
     paradigm: paradigmOf(s.variant),
     entry: s.entry,
-    flops: s.budget_flops,
+    flops: spentFlops(s),
     fd: s.fd_mean,
     // a log axis cannot show a bound at or below zero: clip the band at a tenth of the mean
     low: positive(s.fd_low) ?? (Number.isFinite(s.fd_low) ? s.fd_mean / 10 : null),

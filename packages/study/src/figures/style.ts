@@ -45,7 +45,7 @@ export const TRAINING_FLOPS_X = {
   field: 'flops',
   type: 'quantitative',
   scale: { type: 'log', nice: false, padding: 14 },
-  title: 'training FLOPs (log)',
+  title: 'training FLOPs spent (log)',
   axis: EXPONENT_LABELS,
 } as const;
 

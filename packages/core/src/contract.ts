@@ -38,6 +38,8 @@ export type LikelihoodKind = 'exact' | 'bound';
 export interface BitsPerDim {
   value: number;
   kind: LikelihoodKind;
+  /** Where a bound is a sum of named terms: each term in bits/dim (they add up to value). */
+  terms?: Record<string, number>;
 }
 
 /** Health of a training run; never a crash. */

@@ -1,27 +1,42 @@
 // The DDPM variational bound (Ho et al. 2020, eq. 5) in nats per image:
 //   L = KL(q(x_T|x_0) || N(0, I)) + sum_{t=2..T} KL(q(x_{t-1}|x_t,x_0) || p(x_{t-1}|x_t)) - log p(x_0|x_1),
 // with p's variance the posterior variance (as the samplers use) and a
-// discretised logistic decoder at t = 1 whose variance is beta_1. The middle
-// sum may be a stratified Monte Carlo estimate over K timesteps weighted by
-// (T - 1) / K, which is unbiased; K = 0 sums every term.
+// discretised logistic decoder at t = 1 whose variance is beta_1.
+// - prior (L_T): the closed-form KL, exact;
+// - last (the t = T term of the sum) and decoder (t = 1): always evaluated,
+//   never subsampled. Under a clipped schedule (beta_T = 0.999) the t = T term
+//   weighs the eps error hundreds of times more than its neighbours, so a
+//   stratified draw that lands on it and multiplies it by (T - 2) / K inflates
+//   the bound several-fold;
+// - middle (t = 2..T-1): a stratified Monte Carlo estimate over K timesteps
+//   weighted by (T - 2) / K, which is unbiased; the caller passes a fresh seed
+//   per call so errors average out over calls instead of repeating. K = 0 sums
+//   every term. Each term uses one draw of the forward noise per image.
 import { SeededRng, tf } from '@curtain/core';
 import { discretizedLogisticNll, gaussianKl } from '@curtain/nn';
 import { qSample } from './forward.ts';
 import type { EpsModel } from './samplers.ts';
 import type { NoiseSchedule } from './schedule.ts';
 
+/** The bound's terms, nats per image (mean over the batch). */
 export interface BoundTerms {
+  /** KL(q(x_T | x_0) || N(0, I)), exact. */
   prior: number;
-  diffusion: number;
+  /** The t = T term of the sum. */
+  last: number;
+  /** The terms t = 2..T-1 (estimated where K > 0). */
+  middle: number;
+  /** -log p(x_0 | x_1). */
   decoder: number;
   total: number;
 }
 
-/** The timesteps (2..T) whose terms are evaluated, and each term's weight. */
+/** The middle timesteps (2..T-1) whose terms are evaluated, and each term's weight. */
 export function boundTimesteps(T: number, K: number, rng: SeededRng): { steps: number[]; weight: number } {
-  if (K <= 0 || K >= T - 1) return { steps: Array.from({ length: T - 1 }, (_, i) => i + 2), weight: 1 };
-  const steps = Array.from({ length: K }, (_, k) => 2 + Math.floor(((k + rng.uniform()) * (T - 1)) / K));
-  return { steps, weight: (T - 1) / K };
+  const count = T - 2;
+  if (K <= 0 || K >= count) return { steps: Array.from({ length: count }, (_, i) => i + 2), weight: 1 };
+  const steps = Array.from({ length: K }, (_, k) => 2 + Math.floor(((k + rng.uniform()) * count) / K));
+  return { steps, weight: count / K };
 }
 
 /** Mean over the batch of each bound term, nats per image. x01 [B, H, W, C] in [0, 1] on the 8-bit grid. */
@@ -40,24 +55,22 @@ export function variationalBound(s: NoiseSchedule, epsModel: EpsModel, x01: tf.T
   const prior = tf.tidy(() =>
     perImage(gaussianKl(tf.mul(x0, Math.sqrt(s.alphaBar[T])), tf.scalar(Math.log(1 - s.alphaBar[T])), tf.scalar(0), tf.scalar(0))),
   );
-  const { steps, weight } = boundTimesteps(T, K, rng);
-  let diffusion = 0;
-  for (const t of steps) {
-    const noiseSeed = rng.nextSeed();
-    diffusion +=
-      weight *
-      tf.tidy(() => {
-        // posterior means differ by c0 (x0 - x0_hat); equal variances leave the squared difference
-        const c0 = (Math.sqrt(s.alphaBar[t - 1]) * s.beta[t]) / (1 - s.alphaBar[t]);
-        const diff = tf.mul(tf.sub(x0, x0Hat(t, noiseSeed)), c0);
-        return perImage(tf.div(tf.square(diff), 2 * s.posteriorVariance[t]));
-      });
-  }
+  const klTerm = (t: number, noiseSeed: number) =>
+    tf.tidy(() => {
+      // posterior means differ by c0 (x0 - x0_hat); equal variances leave the squared difference
+      const c0 = (Math.sqrt(s.alphaBar[t - 1]) * s.beta[t]) / (1 - s.alphaBar[t]);
+      const diff = tf.mul(tf.sub(x0, x0Hat(t, noiseSeed)), c0);
+      return perImage(tf.div(tf.square(diff), 2 * s.posteriorVariance[t]));
+    });
+  const last = klTerm(T, rng.nextSeed());
   const decoderSeed = rng.nextSeed();
+  const { steps, weight } = boundTimesteps(T, K, rng);
+  let middle = 0;
+  for (const t of steps) middle += weight * klTerm(t, rng.nextSeed());
   const decoder = tf.tidy(() => {
     const logScale = 0.5 * Math.log((3 * s.beta[1]) / Math.PI ** 2); // logistic variance = beta_1
     return perImage(discretizedLogisticNll(x01, x0Hat(1, decoderSeed), tf.scalar(logScale)));
   });
   x0.dispose();
-  return { prior, diffusion, decoder, total: prior + diffusion + decoder };
+  return { prior, last, middle, decoder, total: prior + last + middle + decoder };
 }

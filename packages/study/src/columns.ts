@@ -7,6 +7,7 @@ import { HOST_COLUMNS } from '@curtain/core';
  * choose sizes and samplers, never reported) and `report` otherwise;
  * `train_flops` is what training actually spent (whole steps);
  * `class_confident` / `class_score` come from the evaluator's classifier;
+ * `bpd_terms` splits a bound into its named terms (JSON, bits/dim each; DDPM);
  * `prediction_error_ratio` is the VAE hierarchy's treatment check.
  */
 export const RUN_COLUMNS = [
@@ -33,6 +34,7 @@ export const RUN_COLUMNS = [
   'class_score',
   'bpd',
   'bpd_kind',
+  'bpd_terms',
   'prediction_error_ratio',
   'network_evals',
   'sample_flops',

@@ -49,7 +49,8 @@ export interface Preset {
 export const PRESETS: Readonly<Record<string, Preset>> = Object.freeze({
   smoke: {
     name: 'smoke',
-    description: 'CI check of the whole pipeline: every variant, tiny budgets, 2 seeds (within 5 minutes on 2 cores)',
+    description:
+      'CI check of the whole pipeline: every variant, tiny budgets, 2 seeds and 1 selection seed, 32 samples per FD (too few for a verdict: the report says so)',
     variants: VARIANTS,
     budgets: [5e9, 1e10],
     seeds: [1, 2],
@@ -65,16 +66,16 @@ export const PRESETS: Readonly<Record<string, Preset>> = Object.freeze({
   quick: {
     name: 'quick',
     description:
-      "the README's answer: every variant at 3 budgets and 3 seeds, 2 sizes (PixelCNN 1), 128 samples (about 30 minutes on 2 cores, native backend)",
+      "the README's answer: every variant at 3 budgets, 3 seeds and 1 selection seed, 2 sizes (PixelCNN 1), 1,000 samples per FD (the fewest a verdict accepts)",
     variants: VARIANTS,
     budgets: [2e10, 6e10, 2e11],
     seeds: [1, 2, 3],
     selectionSeeds: [101],
     sizeCount: 2,
     // 784-step ancestral sampling of 128 images costs about 3 minutes per
-    // evaluation on 2 cores: a second PixelCNN size would double that.
+    // evaluation on 2 cores (about 25 at 1,000): a second PixelCNN size would double that.
     sizeCountOverrides: { pixelcnn: 1 },
-    evalSamples: 128,
+    evalSamples: 1000,
     bpdImages: 256,
     samplers: 'all',
     everyBudgetMaxEvals: 50,

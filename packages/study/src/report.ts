@@ -12,7 +12,7 @@ import { HYPOTHESIS_COLUMNS, type HypothesisRow, type StudyVerdicts, studyVerdic
 import { samplesMontage } from './montage.ts';
 import { reportHtml } from './report-html.ts';
 import { samplingCostSentence } from './sampling-answer.ts';
-import { SUMMARY_COLUMNS } from './summarize.ts';
+import { latestRuns, SUMMARY_COLUMNS } from './summarize.ts';
 import {
   COMPARISONS_COLUMNS,
   MIN_VERDICT_SAMPLES,
@@ -100,6 +100,28 @@ function sampleSizeSentence(winners: WinnerRow[]): string {
   return `FD and KID use ${n} generated images against ${n} training images in the evaluator's 128-d feature space. FD's bias grows roughly like d/n (d = 128 features), so at this n it inflates every FD, real data included; compare models with each other and with the reference rows measured at the same n, not with FDs from other papers. ${enough ? `Verdicts need at least ${MIN_VERDICT_SAMPLES} samples per FD; this report has them.` : `**This report has fewer than ${MIN_VERDICT_SAMPLES} samples per FD, so it issues no verdict**: the columns \`fd_rule\` and \`rule\` show what the rules would say, for checking the pipeline only.`}`;
 }
 
+/** Which terms dominate each named bound (DDPM), from bpd_terms at the largest budget. */
+function boundTermsLines(rows: CsvRow[]): string[] {
+  const withTerms = latestRuns(rows).filter((r) => r.bpd_terms);
+  if (withTerms.length === 0) return [];
+  const largest = Math.max(...withTerms.map((r) => num(r.budget_flops)));
+  const lines = ['## Likelihood bound terms', ''];
+  for (const variant of [...new Set(withTerms.map((r) => r.variant))]) {
+    const own = withTerms.filter((r) => r.variant === variant && num(r.budget_flops) === largest);
+    const sums = new Map<string, number>();
+    for (const r of own)
+      for (const [k, v] of Object.entries(JSON.parse(r.bpd_terms) as Record<string, number>))
+        sums.set(k, (sums.get(k) ?? 0) + v / own.length);
+    const ranked = [...sums].sort((a, b) => b[1] - a[1]);
+    const total = ranked.reduce((a, [, v]) => a + v, 0);
+    lines.push(
+      `${variant} at ${fmtFlops(largest)} FLOPs (held-out bits/dim, mean over ${own.length} rows): ${ranked.map(([k, v]) => `${k} ${fmt(v)}`).join(', ')}; total ${fmt(total)}. The largest term is **${ranked[0][0]}** (${fmt((100 * ranked[0][1]) / total, 2)}% of the bound). The prior and t = 1 terms are exact, t = T is always evaluated, and the middle terms are a stratified Monte Carlo estimate with fresh strata per evaluation (packages/diffusion/src/bound.ts).`,
+      '',
+    );
+  }
+  return lines;
+}
+
 function reportMarkdown(dir: string, rows: CsvRow[], verdicts: StudyVerdicts, references: ReferenceLevel[], figures: Figure[]): string {
   const { summary, paradigms, comparisons, winners, hypothesis } = verdicts;
   const studyFile = path.join(dir, 'study.json');
@@ -179,6 +201,7 @@ function reportMarkdown(dir: string, rows: CsvRow[], verdicts: StudyVerdicts, re
     );
   }
   lines.push('');
+  lines.push(...boundTermsLines(rows));
   lines.push('## All variants');
   lines.push('');
   lines.push('FD, KID and bits/dim are means over seeds with 95% intervals; P/R are precision and recall (k = 3); cost is per sample.');

@@ -183,6 +183,7 @@ export async function runJob(job: Job, env: JobEnvironment, isSmallestSize: bool
           status,
           bpd: bpd?.value ?? '',
           bpd_kind: bpd?.kind ?? '',
+          bpd_terms: bpd?.terms ?? '',
           prediction_error_ratio: predictionErrorRatio ?? '',
           network_evals: model.sampleCost({ seed: 0, ...sampler.options }).networkEvals,
           eval_samples: preset.evalSamples,
@@ -232,12 +233,14 @@ export async function runJob(job: Job, env: JobEnvironment, isSmallestSize: bool
   }
 }
 
-function bitsPerDim(model: GenerativeModel, dataset: Dataset, count: number): { value: number; kind: string } | undefined {
+/** Held-out bits/dim, and the bound's terms (bits/dim each) as JSON where the model names them. */
+function bitsPerDim(model: GenerativeModel, dataset: Dataset, count: number): { value: number; kind: string; terms: string } | undefined {
   if (!model.bitsPerDim || count <= 0) return undefined;
   const n = Math.min(count, dataset.heldOut.count);
   const chunk = 64;
   let total = 0;
   let kind = '';
+  const terms: Record<string, number> = {};
   for (let start = 0; start < n; start += chunk) {
     const indices = Array.from({ length: Math.min(chunk, n - start) }, (_, i) => start + i);
     const batch = imagesToTensor(dataset.heldOut, indices);
@@ -245,11 +248,13 @@ function bitsPerDim(model: GenerativeModel, dataset: Dataset, count: number): { 
       const result = model.bitsPerDim(batch);
       total += result.value * indices.length;
       kind = result.kind;
+      for (const [name, value] of Object.entries(result.terms ?? {})) terms[name] = (terms[name] ?? 0) + (value * indices.length) / n;
     } finally {
       batch.dispose();
     }
   }
-  return { value: total / n, kind };
+  const rounded = Object.fromEntries(Object.entries(terms).map(([name, value]) => [name, Number(value.toPrecision(4))]));
+  return { value: total / n, kind, terms: Object.keys(rounded).length > 0 ? JSON.stringify(rounded) : '' };
 }
 
 /** The hierarchy's treatment check on held-out images (models that define one: hvae, pcvae). */

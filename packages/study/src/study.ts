@@ -186,6 +186,7 @@ async function referenceRows(
         class_score: quality.classScore,
         bpd: '',
         bpd_kind: '',
+        bpd_terms: '',
         prediction_error_ratio: '',
         network_evals: '',
         sample_flops: '',

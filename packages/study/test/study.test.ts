@@ -103,9 +103,17 @@ describe('study runner', () => {
     );
     expect(diverging.filter((r) => Number(r.budget_flops) === 1e4).every((r) => r.status === 'ok')).toBe(true);
     expect(rows.filter((r) => r.variant === 'toy').every((r) => r.status === 'ok' && Number(r.fd) >= 0)).toBe(true);
+    // every model row records the FLOPs it spent (whole steps) and its split; references include the mean image
+    for (const r of rows.filter((r) => r.paradigm !== 'reference')) {
+      expect(Number(r.train_flops)).toBe(Number(r.steps) * Number(r.flops_per_step));
+      expect(r.split).toBe('report');
+    }
+    expect(rows.filter((r) => r.variant === 'mean-image').length).toBe(2);
     const report = await renderReport(dir);
     expect(report.summary.length).toBe(4);
     for (const file of [
+      'paradigms.csv',
+      'comparisons.csv',
       'summary.csv',
       'winners.csv',
       'hypothesis.csv',

@@ -3,10 +3,20 @@ import { type CommonConfig, frozenDefaults } from '@curtain/core';
 /**
  * The plain VAE's knobs. `width` is the channel count of every feature map,
  * `depth` the residual blocks per encoder and per decoder stage (on the latent
- * grid), `latentChannels` the channels of the latent grid (H/4 x W/4).
+ * grid), `latentChannels` the channels of the spatial levels' latent grid
+ * (H/4 x W/4), `globalLatents` the size of the top level's global vector.
  */
 export interface VaeConfig extends CommonConfig {
   latentChannels: number;
+  /** Size of the top level's global latent vector (the plain VAE's only latent). */
+  globalLatents: number;
+  /**
+   * Weight (nats per unit squared error, in [-1, 1] space) of the auxiliary
+   * per-scale loss sum_l ||x_l - output_l||^2 over the levels above the last,
+   * which makes each coarser level's output a prediction of the image at its
+   * scale; 200 is a Gaussian of sigma 0.05. Not part of the reported bound.
+   */
+  predictionLossWeight: number;
   /** Linear KL warm-up over this many steps (0: off, beta = 1 from the start). */
   klWarmupSteps: number;
   /** Free bits (Kingma et al. 2016): nats per image each level's KL is floored at in the loss (0: off). */
@@ -30,6 +40,8 @@ const COMMON = {
   batchSize: 32,
   learningRate: 2e-3,
   latentChannels: 4,
+  globalLatents: 16,
+  predictionLossWeight: 200,
   klWarmupSteps: 0,
   freeNatsPerLevel: 0,
   gradClipNorm: 0,
@@ -45,5 +57,5 @@ export const PCVAE_DEFAULTS: Readonly<HierarchicalVaeConfig> = HVAE_DEFAULTS;
 export const VAE_SIZES = Object.freeze({
   s: Object.freeze({ width: 16 }),
   m: Object.freeze({ width: 32 }),
-  l: Object.freeze({ width: 48, latentChannels: 8 }),
+  l: Object.freeze({ width: 48, latentChannels: 8, globalLatents: 32 }),
 });

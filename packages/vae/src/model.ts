@@ -47,13 +47,16 @@ export class PyramidVae implements GenerativeModel {
     readonly coding: Coding,
   ) {
     checkGeometry(variant, shape, levels);
-    for (const key of ['width', 'depth', 'latentChannels', 'batchSize', 'healthWindow'] as const) {
+    for (const key of ['width', 'depth', 'latentChannels', 'globalLatents', 'batchSize', 'healthWindow'] as const) {
       const value = config[key];
       if (!Number.isInteger(value) || value < (key === 'depth' ? 0 : 1)) {
         throw new UsageError(
           `${variant} config: '${key}' must be a ${key === 'depth' ? 'non-negative' : 'positive'} integer, got ${value}`,
         );
       }
+    }
+    if (!(config.predictionLossWeight >= 0)) {
+      throw new UsageError(`${variant} config: 'predictionLossWeight' must be a non-negative number, got ${config.predictionLossWeight}`);
     }
     const rng = new SeededRng(seed);
     this.store = new ParamStore(rng.fork());
@@ -63,6 +66,7 @@ export class PyramidVae implements GenerativeModel {
       width: config.width,
       depth: config.depth,
       latentChannels: config.latentChannels,
+      globalLatents: config.globalLatents,
       coding,
     });
     this.adam = new Adam(this.store.variables(), { learningRate: config.learningRate, clipNorm: config.gradClipNorm });
@@ -81,6 +85,45 @@ export class PyramidVae implements GenerativeModel {
     return { recon, kls: levelKls(pass.levels), pass };
   }
 
+  /**
+   * The auxiliary per-scale loss of one posterior pass, nats per image [B]:
+   * predictionLossWeight * sum over the levels above the last of
+   * ||x_l - output_l||^2. hvae and pcvae pay exactly the same term, so both
+   * make each coarser output a prediction of the image at its scale; it is
+   * added to the training loss only, never to the reported bound.
+   */
+  scaleLoss(pass: PassResult): tf.Tensor1D | null {
+    const pyramid = pass.pyramid;
+    if (!pyramid || this.levels < 2 || this.config.predictionLossWeight === 0) return null;
+    const errors = pass.levels
+      .slice(0, -1)
+      .map((level, i) => tf.sum(tf.square(tf.sub(pyramid[i], level.output)), [1, 2, 3]) as tf.Tensor1D); // [B] per level
+    return tf.mul(tf.addN(errors), this.config.predictionLossWeight) as tf.Tensor1D;
+  }
+
+  /**
+   * The treatment check on `batch` (held-out images): mean over levels
+   * 2..L of E||x_l - prediction_l||^2 / Var(x_l), where prediction_l is the
+   * upsampled output of the level above on a posterior pass (the map pcvae
+   * subtracts before coding) and Var(x_l) the pixel variance of the batch at
+   * that scale. Below 1 the prediction explains part of the image; NaN with
+   * one level (nothing is predicted).
+   */
+  predictionErrorRatio(batch: tf.Tensor4D): number {
+    this.checkBatch(batch);
+    if (this.levels < 2) return Number.NaN;
+    return readScalar(() => {
+      const pass = this.network.pass({ x: batch, seed: EVAL_SEED });
+      const pyramid = pass.pyramid as tf.Tensor4D[];
+      const ratios = pass.levels.slice(1).map((level, k) => {
+        const x = pyramid[k + 1]; // [B, s, s, C]
+        const error = tf.mean(tf.square(tf.sub(x, level.prediction as tf.Tensor4D)));
+        return tf.div(error, tf.moments(x).variance);
+      });
+      return tf.div(tf.addN(ratios), ratios.length) as tf.Scalar;
+    });
+  }
+
   trainStep(batch: tf.Tensor4D): StepStats {
     this.checkBatch(batch);
     const seed = this.noise.nextSeed();
@@ -90,7 +133,7 @@ export class PyramidVae implements GenerativeModel {
     let stats: StepStats;
     try {
       stats = this.adam.step((record) => {
-        const { recon, kls } = this.elboTerms(batch, seed);
+        const { recon, kls, pass } = this.elboTerms(batch, seed);
         const reconMean = tf.mean(recon) as tf.Scalar;
         const klMeans = kls.map((kl) => tf.mean(kl) as tf.Scalar); // nats per image, per level
         const klLoss = tf.addN(klMeans.map((kl) => (freeNatsPerLevel > 0 ? tf.maximum(kl, freeNatsPerLevel) : kl)));
@@ -99,7 +142,10 @@ export class PyramidVae implements GenerativeModel {
         klMeans.forEach((kl, i) => {
           record(`kl${i}`, kl);
         });
-        return tf.mul(tf.add(reconMean, tf.mul(klLoss, beta)), toBits) as tf.Scalar;
+        const elboLoss = tf.add(reconMean, tf.mul(klLoss, beta)) as tf.Scalar;
+        const scale = this.scaleLoss(pass);
+        if (scale) record('scale_loss', tf.mean(scale) as tf.Scalar);
+        return tf.mul(scale ? tf.add(elboLoss, tf.mean(scale)) : elboLoss, toBits) as tf.Scalar;
       });
     } catch (error) {
       if (error instanceof DivergedError) this.diverged = true;

@@ -6,15 +6,19 @@
  *   and Vahdat & Kautz 2020 (NVAE), https://arxiv.org/abs/2007.03898
  * - Residual coding over scales: Burt & Adelson 1983 (Laplacian pyramid), Rao & Ballard 1999 (predictive coding)
  *
- * Level i (0 = coarsest) works at scale s_i = H / 2^(L-1-i); every level's latent lives on the same
- * latent grid g = H/4 x W/4. The top-down path carries features `context` and an image-space
- * `prediction` (the upsampled output of the coarser level). The two codings differ in two lines:
+ * Level i (0 = coarsest) works at scale s_i = H / 2^(L-1-i). The top level's latent is a global
+ * vector z_0 [B, 1, 1, G] under N(0, I) (a small global code carries a digit's overall shape, as in
+ * the usual MNIST VAE); the levels below it are spatial, their latents on the grid g = H/4 x W/4.
+ * With L = 1 (the plain VAE) the global vector is the only latent. The top-down path carries
+ * features `context` and an image-space `prediction` (the upsampled output of the coarser level);
+ * the model's auxiliary per-scale loss makes every coarser level's output a prediction of the
+ * image at its scale (model.ts). The two codings differ in two lines:
  *   plain:      posterior sees x_i,                level output = decoded
  *   predictive: posterior sees x_i - prediction_i, level output = prediction_i + decoded
  * Everything else (layers, shapes, compute) is shared, and with L = 1 both are the plain VAE.
  */
 import { type ImageShape, tf } from '@curtain/core';
-import { conv2d, downsample2x, gaussianKl, type Layer, type ParamStore, residualBlock, upsample2x } from '@curtain/nn';
+import { conv2d, dense, downsample2x, gaussianKl, type Layer, type ParamStore, residualBlock, upsample2x } from '@curtain/nn';
 
 export type Coding = 'plain' | 'predictive';
 
@@ -23,12 +27,14 @@ export interface PyramidOptions {
   width: number;
   depth: number;
   latentChannels: number;
+  /** Size G of the top level's global latent vector. */
+  globalLatents: number;
   coding: Coding;
 }
 
 /** What one level computed (all [B, ...] tensors; the caller disposes them or runs inside tidy). */
 export interface LevelTrace {
-  /** Posterior (absent on a prior pass) and prior parameters, and the latent used: [B, g, g, Z]. */
+  /** Posterior (absent on a prior pass) and prior parameters, and the latent used: [B, g, g, Z] ([B, 1, 1, G] at the top). */
   muQ?: tf.Tensor4D;
   logVarQ?: tf.Tensor4D;
   muP: tf.Tensor4D;
@@ -51,6 +57,8 @@ export interface PassResult {
   mean: tf.Tensor4D;
   logScale: tf.Tensor4D;
   levels: LevelTrace[];
+  /** The data pyramid (posterior passes only), coarsest first: [B, s_i, s_i, C]. */
+  pyramid?: tf.Tensor4D[];
 }
 
 export interface PassOptions {
@@ -88,6 +96,13 @@ function splitGaussian(params: tf.Tensor4D): [tf.Tensor4D, tf.Tensor4D] {
   return [mu, softClamp(rawLogVar)];
 }
 
+/** A dense layer from the global latent [B, 1, 1, G] to a feature grid [B, g, g, width]. */
+function globalToGrid(layer: Layer<tf.Tensor2D, tf.Tensor2D>, grid: [number, number, number]): Layer<tf.Tensor4D, tf.Tensor4D> {
+  return {
+    apply: (z) => tf.reshape(layer.apply(tf.reshape(z, [z.shape[0], -1]) as tf.Tensor2D), [z.shape[0], ...grid]) as tf.Tensor4D,
+  };
+}
+
 function poolTimes(x: tf.Tensor4D, times: number): tf.Tensor4D {
   let y = x;
   for (let t = 0; t < times; t++) y = downsample2x(y);
@@ -103,14 +118,16 @@ export class PyramidNetwork {
     readonly shape: ImageShape,
     readonly opts: PyramidOptions,
   ) {
-    const { levels, width: c, depth, latentChannels: zc } = opts;
+    const { levels, width: c, depth, latentChannels: zc, globalLatents: zg } = opts;
     const ch = shape.channels;
-    this.latentShape = [shape.height / 4, shape.width / 4, zc];
+    const [gh, gw] = [shape.height / 4, shape.width / 4];
+    this.latentShape = [gh, gw, zc];
     this.levelLayers = [];
     for (let i = 0; i < levels; i++) {
       const name = `level${i}`;
       const ups = i + 3 - levels;
       const last = i === levels - 1;
+      const top = i === 0;
       const conv = (part: string, inChannels: number, outChannels: number, extra: Partial<Parameters<typeof conv2d>[2]> = {}) =>
         conv2d(store, `${name}/${part}`, { kernel: 3, inChannels, outChannels, ...extra });
       const range = (n: number) => Array.from({ length: n }, (_, k) => k);
@@ -120,11 +137,16 @@ export class PyramidNetwork {
         stem: conv('enc/stem', ch, c),
         downs: range(ups).map((k) => conv(`enc/down${k}`, c, c, { stride: 2 })),
         encoderBlocks: range(depth).map((k) => residualBlock(store, `${name}/enc/block${k}`, c)),
-        posteriorHead: conv('posterior', i > 0 ? 2 * c : c, 2 * zc, { init: 'glorot' }),
+        // the top level's posterior reads the whole grid (a dense layer as a valid convolution): [B, 1, 1, 2G]
+        posteriorHead: top
+          ? conv2d(store, `${name}/posterior`, { kernel: gh, inChannels: c, outChannels: 2 * zg, padding: 'valid', init: 'glorot' })
+          : conv('posterior', 2 * c, 2 * zc, { init: 'glorot' }),
         // top-down (generative) side
         priorHead: i > 0 ? conv('prior', c, 2 * zc, { init: { normal: 1e-3 } }) : null,
         predictionEmbed: i > 0 ? conv2d(store, `${name}/embed`, { kernel: 1, inChannels: ch, outChannels: c }) : null,
-        fromLatent: conv('dec/from_latent', zc, c),
+        fromLatent: top
+          ? globalToGrid(dense(store, `${name}/dec/from_latent`, zg, gh * gw * c), [gh, gw, c])
+          : conv('dec/from_latent', zc, c),
         decoderBlocks: range(depth).map((k) => residualBlock(store, `${name}/dec/block${k}`, c)),
         upConvs: range(ups).map((k) => conv(`dec/up${k}`, c, c)),
         head: conv('dec/head', c, last ? 2 * ch : ch, { init: { normal: 1e-3 } }),
@@ -134,6 +156,11 @@ export class PyramidNetwork {
 
   get levels(): number {
     return this.opts.levels;
+  }
+
+  /** The latent shape of level i: the global vector [1, 1, G] at the top, the grid [g, g, Z] below. */
+  latentShapeAt(i: number): [number, number, number] {
+    return i === 0 ? [1, 1, this.opts.globalLatents] : this.latentShape;
   }
 
   /** The data pyramid in [-1, 1] space, coarsest first: level i is [B, s_i, s_i, C]. */
@@ -152,7 +179,7 @@ export class PyramidNetwork {
     return h;
   }
 
-  /** q(z_i | target_i, z_<i): target [B, s, s, C] and context [B, s, s, width] -> mean, log-variance [B, g, g, Z]. */
+  /** q(z_i | target_i, z_<i): target [B, s, s, C] and context [B, s, s, width] -> mean, log-variance [B, g, g, Z] ([B, 1, 1, G] at the top). */
   posterior(i: number, target: tf.Tensor4D, context: tf.Tensor4D | null): [tf.Tensor4D, tf.Tensor4D] {
     const layers = this.levelLayers[i];
     const features = this.encode(i, target); // [B, g, g, width]
@@ -191,13 +218,13 @@ export class PyramidNetwork {
     const ch = this.shape.channels;
     const predictive = this.opts.coding === 'predictive';
     const pyramid = x ? this.imagePyramid(x) : null;
-    const latent = [batch, ...this.latentShape] as [number, number, number, number];
     const traces: LevelTrace[] = [];
     let context: tf.Tensor4D | null = null; // [B, s, s, width]
     let prediction: tf.Tensor4D | null = null; // [B, s, s, C]
     let logScale: tf.Tensor4D | null = null;
     for (let i = 0; i < this.levels; i++) {
       const layers = this.levelLayers[i];
+      const latent = [batch, ...this.latentShapeAt(i)] as [number, number, number, number]; // [B, 1, 1, G] or [B, g, g, Z]
       const contextOnGrid = context ? poolTimes(context, layers.ups) : null; // [B, g, g, width]
       const [muP, logVarP] =
         contextOnGrid && layers.priorHead
@@ -229,7 +256,7 @@ export class PyramidNetwork {
         context = tf.add(upsample2x(features), (next.predictionEmbed as Layer<tf.Tensor4D, tf.Tensor4D>).apply(prediction)) as tf.Tensor4D; // [B, 2s, 2s, width]
       }
     }
-    return { mean: traces[traces.length - 1].output, logScale: logScale as tf.Tensor4D, levels: traces };
+    return { mean: traces[traces.length - 1].output, logScale: logScale as tf.Tensor4D, levels: traces, pyramid: pyramid ?? undefined };
   }
 }
 

@@ -257,10 +257,13 @@ function bitsPerDim(model: GenerativeModel, dataset: Dataset, count: number): { 
   return { value: total / n, kind, terms: Object.keys(rounded).length > 0 ? JSON.stringify(rounded) : '' };
 }
 
+/** Held-out images the treatment check uses at most (one forward pass). */
+const TREATMENT_CHECK_IMAGES = 256;
+
 /** The hierarchy's treatment check on held-out images (models that define one: hvae, pcvae). */
 function treatmentCheck(model: GenerativeModel, dataset: Dataset, count: number): number | undefined {
   if (!model.predictionErrorRatio || count <= 0) return undefined;
-  const n = Math.min(count, dataset.heldOut.count);
+  const n = Math.min(count, dataset.heldOut.count, TREATMENT_CHECK_IMAGES);
   const batch = imagesToTensor(
     dataset.heldOut,
     Array.from({ length: n }, (_, i) => i),

@@ -1,9 +1,14 @@
 // Where a training step's time goes: `tsx benchmarks/src/engine/profile.ts
 // [backend=native] [case filter] [steps=3]` prints the top kernels by wall time
-// (tf.profile, averaged over steps) for each engine case.
+// (tf.profile, averaged over steps) for each engine case; a filter of the form
+// `paradigm:<variant filter>` profiles each paradigm's training step at its
+// reference size and each of its samplers (sample(4)) instead.
 import '@tensorflow/tfjs';
-import { selectBackend } from '@curtain/zoo';
+import { BatchStream } from '@curtain/data';
+import { PARADIGMS, selectBackend } from '@curtain/zoo';
 import * as tf from '@tensorflow/tfjs-core';
+import { filterVariants, referenceConfig } from '../common.ts';
+import { imageSetFor } from '../train.ts';
 import { engineCases } from './cases.ts';
 
 export interface KernelShare {
@@ -31,18 +36,46 @@ export async function profileStep(step: () => unknown, steps = 3): Promise<{ ste
   return { stepMs: total / steps, kernels: [...agg.values()].sort((a, b) => b.ms - a.ms) };
 }
 
+function describe(label: string, stepMs: number, kernels: KernelShare[]): string {
+  const top = kernels
+    .slice(0, 12)
+    .map((k) => `${k.kernel} ${k.ms.toFixed(1)} (${Math.round(k.calls)})`)
+    .join(', ');
+  return `${label}: ${stepMs.toFixed(1)} ms profiled; ${top}`;
+}
+
+async function profileParadigms(filter: string, steps: number): Promise<void> {
+  const shape = { height: 28, width: 28, channels: 1 };
+  const set = imageSetFor(28);
+  for (const variant of filterVariants(Object.keys(PARADIGMS), filter)) {
+    const entry = PARADIGMS[variant];
+    const config = referenceConfig(entry);
+    const model = entry.create(config, shape, 1);
+    const stream = new BatchStream(set, config.batchSize, 7);
+    const batch = stream.next();
+    model.trainStep(batch);
+    const train = await profileStep(() => model.trainStep(batch), steps);
+    console.log(describe(`${variant} train step`, train.stepMs, train.kernels));
+    for (const sampler of entry.samplers) {
+      const opts = { ...sampler.options, seed: 3 };
+      const n = model.sampleCost(opts).networkEvals === 1 ? 16 : 4;
+      const s = await profileStep(() => tf.dispose(model.sample(n, opts)), 1);
+      console.log(describe(`${variant} ${sampler.label} sample(${n})`, s.stepMs, s.kernels));
+    }
+    batch.dispose();
+    model.dispose();
+  }
+}
+
 async function main(): Promise<void> {
   const [backend = 'native', filter = '', stepsArg = '3'] = process.argv.slice(2);
   await selectBackend(backend);
+  if (filter.startsWith('paradigm:')) return profileParadigms(filter.slice('paradigm:'.length), Number(stepsArg));
   for (const c of engineCases.filter((x) => x.name.includes(filter))) {
     const model = c.build();
     model.step();
     const { stepMs, kernels } = await profileStep(() => model.step(), Number(stepsArg));
-    const top = kernels
-      .slice(0, 12)
-      .map((k) => `${k.kernel} ${k.ms.toFixed(1)} (${Math.round(k.calls)})`)
-      .join(', ');
-    console.log(`${c.name} on ${backend}: ${stepMs.toFixed(1)} ms/step profiled; ${top}`);
+    console.log(describe(`${c.name} on ${backend}`, stepMs, kernels));
     model.dispose();
   }
 }

@@ -18,7 +18,7 @@ import {
   tf,
   UsageError,
 } from '@curtain/core';
-import { Adam, allFinite, ParamStore } from '@curtain/nn';
+import { Adam, allFinite, ParamStore, softmaxCrossEntropy } from '@curtain/nn';
 import { PIXELCNN_DEFAULTS, type PixelCnnConfig } from './config.ts';
 import { PixelCnnNetwork } from './network.ts';
 
@@ -68,9 +68,8 @@ export class PixelCnnModel implements GenerativeModel {
     const [b] = batch.shape;
     const { levels, input } = this.encode(batch);
     const logits = this.network.logits(input); // [B, H, W, levels]
-    const logProbs = tf.logSoftmax(tf.reshape(logits, [-1, this.config.levels])); // [B*H*W, levels]
-    const picked = tf.sum(tf.mul(logProbs, tf.oneHot(levels, this.config.levels)), 1); // [B*H*W]
-    return tf.neg(tf.sum(tf.reshape(picked, [b, -1]), 1)) as tf.Tensor1D; // [B]
+    const nll = softmaxCrossEntropy(tf.reshape(logits, [-1, this.config.levels]) as tf.Tensor2D, levels); // [B*H*W]
+    return tf.sum(tf.reshape(nll, [b, -1]), 1) as tf.Tensor1D; // [B]
   }
 
   /** log p(x) in nats for every image of the batch (exact). [B, H, W, 1] -> [B] */

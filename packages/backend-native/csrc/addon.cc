@@ -10,6 +10,7 @@
 #include "elementwise.h"
 #include "gemm.h"
 #include "reduce.h"
+#include "softmax.h"
 
 #ifdef _OPENMP
 #include <omp.h>
@@ -102,6 +103,26 @@ Napi::Value Reduce(const Napi::CallbackInfo& info) {
   return info.Env().Undefined();
 }
 
+int32_t* I32(const Napi::CallbackInfo& info, size_t i) { return info[i].As<Napi::Int32Array>().Data(); }
+
+// softmax(x, rows, k, logSpace, out, threads)
+Napi::Value Softmax(const Napi::CallbackInfo& info) {
+  softmaxRows(F(info, 0), I(info, 1), I(info, 2), B(info, 3), F(info, 4), (int)I(info, 5));
+  return info.Env().Undefined();
+}
+
+// softmaxXent(x, labels: Int32Array, rows, k, loss, threads)
+Napi::Value SoftmaxXent(const Napi::CallbackInfo& info) {
+  softmaxXent(F(info, 0), I32(info, 1), I(info, 2), I(info, 3), F(info, 4), (int)I(info, 5));
+  return info.Env().Undefined();
+}
+
+// softmaxXentGrad(x, labels: Int32Array, dy, rows, k, dx, threads)
+Napi::Value SoftmaxXentGrad(const Napi::CallbackInfo& info) {
+  softmaxXentGrad(F(info, 0), I32(info, 1), F(info, 2), I(info, 3), I(info, 4), F(info, 5), (int)I(info, 6));
+  return info.Env().Undefined();
+}
+
 // adam(var, g, m, v, outVar, outM, outV, lr, beta1, beta2, eps, step, threads)
 Napi::Value Adam(const Napi::CallbackInfo& info) {
   Napi::Float32Array var = info[0].As<Napi::Float32Array>();
@@ -143,6 +164,9 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("biasAct", Napi::Function::New(env, BiasAct));
   exports.Set("reduce", Napi::Function::New(env, Reduce));
   exports.Set("adam", Napi::Function::New(env, Adam));
+  exports.Set("softmax", Napi::Function::New(env, Softmax));
+  exports.Set("softmaxXent", Napi::Function::New(env, SoftmaxXent));
+  exports.Set("softmaxXentGrad", Napi::Function::New(env, SoftmaxXentGrad));
   exports.Set("haveOpenblas", Napi::Boolean::New(env, haveOpenblas()));
 #ifdef _OPENMP
   exports.Set("openmp", Napi::Boolean::New(env, true));

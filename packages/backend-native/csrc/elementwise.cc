@@ -5,6 +5,7 @@
 #include <cmath>
 
 #include "parallel.h"
+#include "vecmath.h"
 
 namespace curtain {
 namespace {
@@ -115,23 +116,20 @@ template <int OP>
 inline float uop(float x, float alpha) {
   if constexpr (OP == kSqrt) return std::sqrt(x);
   else if constexpr (OP == kSquare) return x * x;
-  else if constexpr (OP == kExp) return std::exp(x);
-  else if constexpr (OP == kLog) return std::log(x);
+  else if constexpr (OP == kExp) return vm::exp(x);
+  else if constexpr (OP == kLog) return vm::log(x);
+  else if constexpr (OP == kLog1p) return vm::log1p(x);
   else if constexpr (OP == kRelu) return x < 0.f ? 0.f : x;
   else if constexpr (OP == kStep) return x != x ? x : (x > 0.f ? 1.f : alpha);
-  else if constexpr (OP == kSigmoid) return 1.f / (1.f + std::exp(-x));
-  else if constexpr (OP == kTanh) return std::tanh(x);
+  else if constexpr (OP == kSigmoid) return vm::sigmoid(x);
+  else if constexpr (OP == kTanh) return vm::tanh(x);
   else if constexpr (OP == kLeakyRelu) return x < 0.f ? alpha * x : x;
   else if constexpr (OP == kNeg) return -x;
   else if constexpr (OP == kAbs) return std::fabs(x);
   else if constexpr (OP == kReciprocal) return 1.f / x;
   else if constexpr (OP == kRsqrt) return 1.f / std::sqrt(x);
-  else if constexpr (OP == kSoftplus) {
-    const float th = -13.942385152878742f;  // log(2^-23) + 2
-    if (x < th) return std::exp(x);
-    if (x > -th) return x;
-    return std::log1p(std::exp(x));
-  } else if constexpr (OP == kRelu6) return x < 0.f ? 0.f : (x > 6.f ? 6.f : x);
+  else if constexpr (OP == kSoftplus) return vm::softplus(x);
+  else if constexpr (OP == kRelu6) return x < 0.f ? 0.f : (x > 6.f ? 6.f : x);
   else if constexpr (OP == kElu) return x >= 0.f ? x : std::expm1(x);
   else return x;
 }
@@ -197,6 +195,7 @@ void binary(int op, const float* a, std::vector<int64_t> aShape, const float* b,
     case kSoftplus: FN<kSoftplus>(__VA_ARGS__); break; \
     case kRelu6: FN<kRelu6>(__VA_ARGS__); break;     \
     case kElu: FN<kElu>(__VA_ARGS__); break;         \
+    case kLog1p: FN<kLog1p>(__VA_ARGS__); break;     \
     default: FN<kLinear>(__VA_ARGS__); break;        \
   }
 

@@ -8,7 +8,7 @@ namespace curtain {
 enum BinaryOp { kAdd = 0, kSub, kMul, kDiv, kMax, kMin, kSqDiff };
 enum UnaryOp {
   kSqrt = 0, kSquare, kExp, kLog, kRelu, kStep, kSigmoid, kTanh, kLeakyRelu, kNeg,
-  kAbs, kReciprocal, kRsqrt, kSoftplus, kRelu6, kElu, kLinear
+  kAbs, kReciprocal, kRsqrt, kSoftplus, kRelu6, kElu, kLinear, kLog1p
 };
 
 // out = a (op) b with numpy broadcasting; shapes are padded with leading 1s.

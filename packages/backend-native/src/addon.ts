@@ -58,6 +58,12 @@ export interface NativeAddon {
     step: number,
     threads: number,
   ): void;
+  /** Row-wise softmax (logSpace: log-softmax) of x viewed as [rows, k]. */
+  softmax(x: Float32Array, rows: number, k: number, logSpace: boolean, out: Float32Array, threads: number): void;
+  /** loss[r] = logsumexp(x[r]) - x[r, labels[r]]. */
+  softmaxXent(x: Float32Array, labels: Int32Array, rows: number, k: number, loss: Float32Array, threads: number): void;
+  /** dx[r] = dy[r] * (softmax(x[r]) - onehot(labels[r])). */
+  softmaxXentGrad(x: Float32Array, labels: Int32Array, dy: Float32Array, rows: number, k: number, dx: Float32Array, threads: number): void;
   /** Uninitialised 64-byte-aligned float32 storage, freed when collected. */
   alloc(n: number): Float32Array;
   readonly haveOpenblas: boolean;

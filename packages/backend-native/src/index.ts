@@ -4,5 +4,6 @@ export { NativeBackend } from './backend.ts';
 export type { GemmChoice, NativeOptions } from './config.ts';
 export type { CurtainAdamAttrs } from './kernels/adam.ts';
 export { CURTAIN_ADAM } from './kernels/adam.ts';
+export { CURTAIN_SOFTMAX_XENT, CURTAIN_SOFTMAX_XENT_GRAD } from './kernels/softmax.ts';
 export type { NativeRegistration } from './register.ts';
 export { nativeAvailability, nativeInfo, registerNativeBackend } from './register.ts';

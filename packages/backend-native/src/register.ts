@@ -4,8 +4,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { loadAddon } from './addon.ts';
 import { NativeBackend } from './backend.ts';
 import { defaultThreads, type NativeConfig, type NativeOptions, resolveConfig } from './config.ts';
-import { CURTAIN_ADAM, curtainAdam } from './kernels/adam.ts';
-import { nativeOverrides } from './kernels/index.ts';
+import { nativeOnlyKernels, nativeOverrides } from './kernels/index.ts';
 import { movementKernelConfigs } from './kernels/movement.ts';
 import { withFallback } from './kernels/types.ts';
 
@@ -47,8 +46,9 @@ function registerKernels(name: string): void {
         : { ...cfg, backendName: name },
     );
   }
-  if (!tf.getKernel(CURTAIN_ADAM, name)) {
-    tf.registerKernel({ kernelName: CURTAIN_ADAM, backendName: name, kernelFunc: withFallback(curtainAdam, undefined, CURTAIN_ADAM) });
+  for (const { kernelName, impl } of nativeOnlyKernels) {
+    if (!tf.getKernel(kernelName, name))
+      tf.registerKernel({ kernelName, backendName: name, kernelFunc: withFallback(impl, undefined, kernelName) });
   }
 }
 

@@ -234,6 +234,7 @@ describe.each(backends)('%s kernels match cpu', (backend) => {
       softplus: [tf.softplus, -20, 20],
       relu6: [tf.relu6, -3, 9],
       elu: [tf.elu, -3, 3],
+      log1p: [tf.log1p, -0.9, 5],
     };
     let seed = 600;
     for (const [name, [op, lo, hi]] of Object.entries(ops)) {

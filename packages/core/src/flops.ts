@@ -14,8 +14,13 @@ import { tf } from './tf.ts';
  * - The fused optimiser kernel `CurtainAdam` counts as the unfused Adam it
  *   replaces (ADAM_FLOPS_PER_PARAM per parameter), so a budget does not depend
  *   on which backend ran it.
+ * - The fused softmax cross-entropy kernels likewise count as the composed
+ *   log-softmax and one-hot pick they replace, per logit: forward 7 (max, sub,
+ *   exp, sum, sub of log-softmax; multiply and sum of the pick), gradient 6.
  */
 export const ADAM_FLOPS_PER_PARAM = 14;
+export const SOFTMAX_XENT_FLOPS_PER_LOGIT = 7;
+export const SOFTMAX_XENT_GRAD_FLOPS_PER_LOGIT = 6;
 
 const DATA_MOVEMENT = new Set([
   'Reshape',
@@ -139,6 +144,10 @@ export function kernelFlops(name: string, inputShapes: number[][], outputShapes:
     }
     case 'CurtainAdam':
       return ADAM_FLOPS_PER_PARAM * size(inputShapes[0]);
+    case 'CurtainSoftmaxCrossEntropy':
+      return SOFTMAX_XENT_FLOPS_PER_LOGIT * size(inputShapes[0]);
+    case 'CurtainSoftmaxCrossEntropyGrad':
+      return SOFTMAX_XENT_GRAD_FLOPS_PER_LOGIT * size(inputShapes[0]);
     default:
       if (DATA_MOVEMENT.has(name)) return 0;
       if (REDUCTIONS.has(name)) return size(inputShapes[0]);

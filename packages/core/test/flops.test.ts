@@ -66,4 +66,10 @@ describe('FLOP counting', () => {
     expect(kernelFlops('Reshape', [[4, 5]], [[20]])).toBe(0);
     expect(kernelFlops('Sum', [[4, 5]], [[5]])).toBe(20);
   });
+
+  it('counts the fused softmax cross-entropy as the composed ops it replaces, not per output', () => {
+    // logits [10, 256], labels [10] -> nll [10]; the gradient adds dy [10] -> [10, 256]
+    expect(kernelFlops('CurtainSoftmaxCrossEntropy', [[10, 256], [10]], [[10]])).toBe(7 * 2560);
+    expect(kernelFlops('CurtainSoftmaxCrossEntropyGrad', [[10, 256], [10], [10]], [[10, 256]])).toBe(6 * 2560);
+  });
 });

@@ -1,4 +1,5 @@
 export * from './adam.ts';
+export * from './categorical.ts';
 export * from './ema.ts';
 export * from './layers.ts';
 export * from './likelihoods.ts';

@@ -1,8 +1,20 @@
 // All native overrides, keyed by tfjs kernel name.
+
+import { CURTAIN_ADAM, curtainAdam } from './adam.ts';
 import { convOverrides } from './conv.ts';
 import { elementwiseOverrides } from './elementwise.ts';
 import { matmulOverrides } from './matmul.ts';
 import { reduceOverrides } from './reduce.ts';
+import { softmaxKernels, softmaxOverrides } from './softmax.ts';
 import type { Override } from './types.ts';
 
-export const nativeOverrides: readonly Override[] = [...matmulOverrides, ...convOverrides, ...elementwiseOverrides, ...reduceOverrides];
+export const nativeOverrides: readonly Override[] = [
+  ...matmulOverrides,
+  ...convOverrides,
+  ...elementwiseOverrides,
+  ...reduceOverrides,
+  ...softmaxOverrides,
+];
+
+/** Kernels only the native backend has (fused ops the packages call when registered). */
+export const nativeOnlyKernels: readonly Override[] = [{ kernelName: CURTAIN_ADAM, impl: curtainAdam }, ...softmaxKernels];

@@ -19,6 +19,7 @@ export const UNARY = {
   Relu6: 14,
   Elu: 15,
   Linear: 16,
+  Log1p: 17,
 } as const;
 
 export const REDUCE = { Sum: 0, Mean: 1, Max: 2, Min: 3 } as const;

@@ -1,0 +1,71 @@
+import { assertNoLeak, probeBackends, selectBackend, tf, useCpuBackend } from '@curtain/core';
+import { afterAll, describe, expect, it } from 'vitest';
+import { softmaxCrossEntropy } from '../src/index.ts';
+
+const [ROWS, K] = [6, 9];
+const logitsValues = Float32Array.from({ length: ROWS * K }, (_, i) => Math.sin(i * 1.7) * 4);
+const labelValues = Int32Array.from({ length: ROWS }, (_, i) => (i * 5) % K);
+const weights = Float32Array.from({ length: ROWS }, (_, i) => 0.5 + i / 4);
+
+/** Weighted loss sum_i w_i * nll_i and its gradient w.r.t. the logits, on the active backend. */
+function lossAndGrad(values: Float32Array): { loss: number; grad: Float32Array } {
+  return tf.tidy(() => {
+    const labels = tf.tensor1d(labelValues, 'int32');
+    const w = tf.tensor1d(weights);
+    const f = (x: tf.Tensor) => tf.sum(tf.mul(softmaxCrossEntropy(x as tf.Tensor2D, labels), w));
+    const { value, grad } = tf.valueAndGrad(f)(tf.tensor2d(values, [ROWS, K]));
+    return { loss: value.dataSync()[0], grad: grad.dataSync() as Float32Array };
+  });
+}
+
+/** Brute force: -log(exp(x_label) / sum exp(x)), in float64. */
+function bruteForce(values: Float32Array): number {
+  let total = 0;
+  for (let r = 0; r < ROWS; r++) {
+    const row = Array.from(values.slice(r * K, (r + 1) * K));
+    const norm = row.reduce((s, v) => s + Math.exp(v), 0);
+    total += weights[r] * -Math.log(Math.exp(row[labelValues[r]]) / norm);
+  }
+  return total;
+}
+
+afterAll(async () => {
+  await useCpuBackend();
+});
+
+const nativeBuilt = (await probeBackends()).native.available;
+
+describe('softmaxCrossEntropy', () => {
+  it('composed path (cpu) equals brute force and its gradient is softmax - onehot', async () => {
+    await useCpuBackend();
+    const { loss, grad } = lossAndGrad(logitsValues);
+    expect(Math.abs(loss - bruteForce(logitsValues)) / bruteForce(logitsValues)).toBeLessThan(1e-5);
+    const row = Array.from(logitsValues.slice(0, K));
+    const norm = row.reduce((s, v) => s + Math.exp(v), 0);
+    for (let j = 0; j < K; j++) {
+      const want = weights[0] * (Math.exp(row[j]) / norm - (j === labelValues[0] ? 1 : 0));
+      expect(grad[j]).toBeCloseTo(want, 5);
+    }
+  });
+
+  it.skipIf(!nativeBuilt)(
+    'fused native kernels give the composed values and gradients, leak nothing, match central differences',
+    async () => {
+      await useCpuBackend();
+      const composed = lossAndGrad(logitsValues);
+      await selectBackend('native');
+      const fused = assertNoLeak('softmaxCrossEntropy value and gradient', () => lossAndGrad(logitsValues));
+      expect(Math.abs(fused.loss - composed.loss) / composed.loss).toBeLessThan(1e-5);
+      for (let i = 0; i < fused.grad.length; i++) expect(fused.grad[i]).toBeCloseTo(composed.grad[i], 5);
+      const eps = 1e-2;
+      for (const i of [0, 7, 20, ROWS * K - 1]) {
+        const up = logitsValues.slice();
+        const down = logitsValues.slice();
+        up[i] += eps;
+        down[i] -= eps;
+        const fd = (lossAndGrad(up).loss - lossAndGrad(down).loss) / (2 * eps);
+        expect(Math.abs(fd - fused.grad[i]), `element ${i}`).toBeLessThan(2e-3);
+      }
+    },
+  );
+});

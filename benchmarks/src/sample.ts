@@ -7,8 +7,9 @@
 // PyTorch ms (above 1: curtain is slower); call_ms_* are per sample(n) call.
 import { countFlops } from '@curtain/core';
 import { PARADIGMS } from '@curtain/zoo';
-import { activateBackend, appendNote, errorNote, PeerRunner, round, sig, timeIt, wantedBackends } from './common.ts';
-import { hostInfo } from './host.ts';
+import { type ActiveBackend, activateBackend, appendNote, errorNote, PeerRunner, round, sig, timeIt, wantedBackends } from './common.ts';
+import { timeEvaluation } from './evaluation.ts';
+import { type HostInfo, hostInfo } from './host.ts';
 import type { SuiteOptions, SuiteRow } from './suite.ts';
 import { budgetFor, type ParadigmBenchSettings, paradigmCases, TRAIN_DEFAULTS } from './train.ts';
 
@@ -16,6 +17,8 @@ export interface SampleBenchSettings extends ParadigmBenchSettings {
   /** Samples per timed call for a one-evaluation sampler, and for a many-evaluation one (PixelCNN, DDPM, DDIM). */
   nCheap: number;
   nCostly: number;
+  /** Images scored by the evaluation row (features + FD + KID + P/R); 0 skips it. */
+  evalSamples: number;
 }
 
 export const SAMPLE_DEFAULTS: SampleBenchSettings = {
@@ -25,6 +28,7 @@ export const SAMPLE_DEFAULTS: SampleBenchSettings = {
   maxIterations: 30,
   nCheap: 16,
   nCostly: 4,
+  evalSamples: 10_000,
 };
 
 /** Samples per timed call: fewer where one call runs hundreds of network evaluations. */
@@ -161,6 +165,8 @@ export async function sampleSuite(opts: SuiteOptions = {}, settings: Partial<Sam
         /* backend already broken */
       }
     }
+    if (s.evalSamples > 0 && (!opts.filter || EVALUATION.includes(opts.filter)))
+      rows.push(evaluationRow(backend, s.evalSamples, host, log));
   }
   peer.again();
   for (const row of rows) {
@@ -181,4 +187,30 @@ export async function sampleSuite(opts: SuiteOptions = {}, settings: Partial<Sam
     }
   }
   return rows;
+}
+
+const EVALUATION = 'evaluation';
+
+/** One timed evaluation of n samples (features + FD + KID + P/R) as a sample-suite row; no peer. */
+function evaluationRow(backend: ActiveBackend, n: number, host: HostInfo, log: (line: string) => void): SuiteRow {
+  const row: SuiteRow = {
+    variant: EVALUATION,
+    sampler: 'features+fd+kid+pr',
+    backend: backend.name,
+    n,
+    note: backend.note ?? '',
+    ...host,
+    blas: backend.blas,
+    threads: backend.threads,
+  };
+  if (backend.note) return row;
+  log(`sample: evaluation of ${n} samples on ${backend.name}...`);
+  try {
+    const t = timeEvaluation(n);
+    Object.assign(row, { ms_per_sample: round(t.totalMs / n, 3), call_ms_p50: t.totalMs, iterations: 1 });
+    appendNote(row, `features ${t.featuresMs} ms, FD ${t.fdMs} ms, KID ${t.kidMs} ms, P/R ${t.prMs} ms`);
+  } catch (err) {
+    appendNote(row, errorNote(err));
+  }
+  return row;
 }

@@ -63,12 +63,6 @@ export function shiftRight(x: tf.Tensor4D): tf.Tensor4D {
   );
 }
 
-/** Gated activation tanh(a) * sigmoid(b) over the two channel halves: [B, H, W, 2F] -> [B, H, W, F]. */
-export function gate(x: tf.Tensor4D): tf.Tensor4D {
-  const [a, b] = tf.split(x, 2, 3);
-  return tf.mul(tf.tanh(a), tf.sigmoid(b)) as tf.Tensor4D;
-}
-
 /**
  * A 1x1 convolution as one matrix product (tfjs's cpu Conv2DBackpropFilter is
  * a slow loop; MatMul and its gradient are not): [B, H, W, in] -> [B, H, W, out].

@@ -11,8 +11,8 @@
  * The head is two 1x1 convs to a 256-way (config.levels) softmax per pixel.
  */
 import { tf } from '@curtain/core';
-import type { ParamStore } from '@curtain/nn';
-import { gate, horizontalConv, pointwise, shiftDown, shiftRight, verticalConv } from './causal.ts';
+import { gatedTanh, type ParamStore } from '@curtain/nn';
+import { horizontalConv, pointwise, shiftDown, shiftRight, verticalConv } from './causal.ts';
 import type { PixelCnnConfig } from './config.ts';
 
 interface GatedLayer {
@@ -74,8 +74,8 @@ export class PixelCnnNetwork {
         horizontalConv(hIn, layer.horizontal[0] as tf.Tensor4D, layer.horizontal[1] as tf.Tensor1D),
         pointwise(shiftDown(vPre), layer.link as tf.Tensor2D),
       ) as tf.Tensor4D; // [B, H, W, 2F]
-      v = gate(vPre); // [B, H, W, F]
-      const hGated = gate(hPre); // [B, H, W, F]
+      v = gatedTanh(vPre); // [B, H, W, F]
+      const hGated = gatedTanh(hPre); // [B, H, W, F]
       h = layer.out ? (tf.add(h, pointwise(hGated, layer.out[0] as tf.Tensor2D, layer.out[1] as tf.Tensor1D)) as tf.Tensor4D) : hGated;
     });
     return h;

@@ -5,6 +5,7 @@
 #include <cstdlib>
 #include <vector>
 
+#include "activations.h"
 #include "adam.h"
 #include "conv.h"
 #include "elementwise.h"
@@ -123,6 +124,22 @@ Napi::Value SoftmaxXentGrad(const Napi::CallbackInfo& info) {
   return info.Env().Undefined();
 }
 
+// silu(kind, x, dy|null, out, threads): kind 0 forward (out = silu(x)), 1 gradient (out = dx).
+Napi::Value Silu(const Napi::CallbackInfo& info) {
+  Napi::Float32Array x = info[1].As<Napi::Float32Array>();
+  int64_t n = (int64_t)x.ElementLength();
+  if (I(info, 0) == 0) siluForward(x.Data(), F(info, 3), n, (int)I(info, 4));
+  else siluBackward(x.Data(), F(info, 2), F(info, 3), n, (int)I(info, 4));
+  return info.Env().Undefined();
+}
+
+// gate(kind, x, dy|null, rows, f, out, threads): kind 0 forward [rows, 2f] -> [rows, f], 1 gradient -> [rows, 2f].
+Napi::Value Gate(const Napi::CallbackInfo& info) {
+  if (I(info, 0) == 0) gateForward(F(info, 1), I(info, 3), I(info, 4), F(info, 5), (int)I(info, 6));
+  else gateBackward(F(info, 1), F(info, 2), I(info, 3), I(info, 4), F(info, 5), (int)I(info, 6));
+  return info.Env().Undefined();
+}
+
 // adam(var, g, m, v, outVar, outM, outV, lr, beta1, beta2, eps, step, threads)
 Napi::Value Adam(const Napi::CallbackInfo& info) {
   Napi::Float32Array var = info[0].As<Napi::Float32Array>();
@@ -165,6 +182,8 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("reduce", Napi::Function::New(env, Reduce));
   exports.Set("adam", Napi::Function::New(env, Adam));
   exports.Set("softmax", Napi::Function::New(env, Softmax));
+  exports.Set("silu", Napi::Function::New(env, Silu));
+  exports.Set("gate", Napi::Function::New(env, Gate));
   exports.Set("softmaxXent", Napi::Function::New(env, SoftmaxXent));
   exports.Set("softmaxXentGrad", Napi::Function::New(env, SoftmaxXentGrad));
   exports.Set("haveOpenblas", Napi::Boolean::New(env, haveOpenblas()));

@@ -64,6 +64,10 @@ export interface NativeAddon {
   softmaxXent(x: Float32Array, labels: Int32Array, rows: number, k: number, loss: Float32Array, threads: number): void;
   /** dx[r] = dy[r] * (softmax(x[r]) - onehot(labels[r])). */
   softmaxXentGrad(x: Float32Array, labels: Int32Array, dy: Float32Array, rows: number, k: number, dx: Float32Array, threads: number): void;
+  /** kind 0: out = x * sigmoid(x); kind 1: out = dx from dy. */
+  silu(kind: 0 | 1, x: Float32Array, dy: Float32Array | null, out: Float32Array, threads: number): void;
+  /** kind 0: out [rows, f] = tanh(a) * sigmoid(b) of x [rows, 2f]; kind 1: out = dx [rows, 2f] from dy [rows, f]. */
+  gate(kind: 0 | 1, x: Float32Array, dy: Float32Array | null, rows: number, f: number, out: Float32Array, threads: number): void;
   /** Uninitialised 64-byte-aligned float32 storage, freed when collected. */
   alloc(n: number): Float32Array;
   readonly haveOpenblas: boolean;

@@ -16,11 +16,14 @@ import { tf } from './tf.ts';
  *   on which backend ran it.
  * - The fused softmax cross-entropy kernels likewise count as the composed
  *   log-softmax and one-hot pick they replace, per logit: forward 7 (max, sub,
- *   exp, sum, sub of log-softmax; multiply and sum of the pick), gradient 6.
+ *   exp, sum, sub of log-softmax; multiply and sum of the pick), gradient 6;
+ *   fused SiLU 2 per element (sigmoid, multiply), its gradient 6; the fused
+ *   PixelCNN gate 3 per output (tanh, sigmoid, multiply), its gradient 8.
  */
 export const ADAM_FLOPS_PER_PARAM = 14;
 export const SOFTMAX_XENT_FLOPS_PER_LOGIT = 7;
 export const SOFTMAX_XENT_GRAD_FLOPS_PER_LOGIT = 6;
+const FUSED_ACTIVATION_FLOPS: Record<string, number> = { CurtainSilu: 2, CurtainSiluGrad: 6, CurtainGate: 3, CurtainGateGrad: 8 };
 
 const DATA_MOVEMENT = new Set([
   'Reshape',
@@ -148,6 +151,12 @@ export function kernelFlops(name: string, inputShapes: number[][], outputShapes:
       return SOFTMAX_XENT_FLOPS_PER_LOGIT * size(inputShapes[0]);
     case 'CurtainSoftmaxCrossEntropyGrad':
       return SOFTMAX_XENT_GRAD_FLOPS_PER_LOGIT * size(inputShapes[0]);
+    case 'CurtainSilu':
+    case 'CurtainSiluGrad':
+    case 'CurtainGate':
+      return FUSED_ACTIVATION_FLOPS[name] * size(outputShapes[0]);
+    case 'CurtainGateGrad':
+      return FUSED_ACTIVATION_FLOPS[name] * size(inputShapes[1]); // per gate output: dy
     default:
       if (DATA_MOVEMENT.has(name)) return 0;
       if (REDUCTIONS.has(name)) return size(inputShapes[0]);

@@ -23,12 +23,26 @@ export function gaussianFit(m: FeatureMatrix): GaussianFit {
   const mean = new Float64Array(cols);
   for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) mean[j] += data[i * cols + j];
   for (let j = 0; j < cols; j++) mean[j] /= rows;
-  const centred = new Matrix(rows, cols);
-  for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) centred.set(i, j, data[i * cols + j] - mean[j]);
-  const covariance = centred
-    .transpose()
-    .mmul(centred)
-    .div(rows - 1);
+  // upper triangle of sum_i (x_i - mean)(x_i - mean)^T in one pass over the rows: n d^2 / 2 multiply-adds
+  const sums = new Float64Array(cols * cols);
+  const centred = new Float64Array(cols);
+  for (let i = 0; i < rows; i++) {
+    for (let j = 0; j < cols; j++) centred[j] = data[i * cols + j] - mean[j];
+    for (let a = 0; a < cols; a++) {
+      const ca = centred[a];
+      if (ca === 0) continue;
+      const offset = a * cols;
+      for (let b = a; b < cols; b++) sums[offset + b] += ca * centred[b];
+    }
+  }
+  const covariance = new Matrix(cols, cols);
+  for (let a = 0; a < cols; a++) {
+    for (let b = a; b < cols; b++) {
+      const v = sums[a * cols + b] / (rows - 1);
+      covariance.set(a, b, v);
+      covariance.set(b, a, v);
+    }
+  }
   return { mean, covariance, count: rows };
 }
 

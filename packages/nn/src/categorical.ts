@@ -1,8 +1,5 @@
 import { tf } from '@curtain/core';
-
-/** The fused kernels @curtain/backend-native registers (same math as the composed path below). */
-export const SOFTMAX_XENT_KERNEL = 'CurtainSoftmaxCrossEntropy';
-export const SOFTMAX_XENT_GRAD_KERNEL = 'CurtainSoftmaxCrossEntropyGrad';
+import { FUSED_KERNELS, hasKernels } from './fused.ts';
 
 /**
  * Negative log-likelihood in nats of integer labels under categoricals with
@@ -13,17 +10,16 @@ export const SOFTMAX_XENT_GRAD_KERNEL = 'CurtainSoftmaxCrossEntropyGrad';
  * (PixelCNN's 256-way output); otherwise log-softmax and a one-hot pick.
  */
 export function softmaxCrossEntropy(logits: tf.Tensor2D, labels: tf.Tensor1D): tf.Tensor1D {
-  const backend = tf.getBackend();
-  const fused = tf.getKernel(SOFTMAX_XENT_KERNEL, backend) !== undefined && tf.getKernel(SOFTMAX_XENT_GRAD_KERNEL, backend) !== undefined;
-  if (!fused) {
+  const { softmaxCrossEntropy: kernel, softmaxCrossEntropyGrad: gradKernel } = FUSED_KERNELS;
+  if (!hasKernels(kernel, gradKernel)) {
     return tf.tidy(() => tf.neg(tf.sum(tf.mul(tf.logSoftmax(logits), tf.oneHot(labels, logits.shape[1])), 1)) as tf.Tensor1D);
   }
   const op = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
     const [x, save] = args as [tf.Tensor, tf.GradSaveFunc];
     save([x, labels]);
-    const value = tf.engine().runKernel(SOFTMAX_XENT_KERNEL, { logits: x, labels }, {}) as tf.Tensor1D;
+    const value = tf.engine().runKernel(kernel, { logits: x, labels }, {}) as tf.Tensor1D;
     const gradFunc = (dy: tf.Tensor, saved: tf.Tensor[]) =>
-      tf.engine().runKernel(SOFTMAX_XENT_GRAD_KERNEL, { logits: saved[0], labels: saved[1], dy }, {}) as tf.Tensor2D;
+      tf.engine().runKernel(gradKernel, { logits: saved[0], labels: saved[1], dy }, {}) as tf.Tensor2D;
     return { value, gradFunc };
   });
   return op(logits) as tf.Tensor1D;

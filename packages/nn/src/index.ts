@@ -1,6 +1,7 @@
 export * from './adam.ts';
 export * from './categorical.ts';
 export * from './ema.ts';
+export * from './fused.ts';
 export * from './layers.ts';
 export * from './likelihoods.ts';
 export * from './params.ts';

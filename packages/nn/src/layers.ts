@@ -1,4 +1,5 @@
 import { tf } from '@curtain/core';
+import { FUSED_KERNELS, fusedUnary } from './fused.ts';
 import type { Init, ParamStore } from './params.ts';
 
 /** A layer is its parameters plus a pure function of its input. */
@@ -77,7 +78,18 @@ export function downsample2x(x: tf.Tensor4D): tf.Tensor4D {
 
 /** SiLU / swish (Ramachandran et al. 2017), x * sigmoid(x). */
 export function silu<T extends tf.Tensor>(x: T): T {
-  return tf.mul(x, tf.sigmoid(x)) as T;
+  return fusedUnary(FUSED_KERNELS.silu, FUSED_KERNELS.siluGrad, x, (v) => tf.mul(v, tf.sigmoid(v)) as T);
+}
+
+/**
+ * Gated activation tanh(a) * sigmoid(b) over the two halves a, b of the last
+ * axis (van den Oord et al. 2016, https://arxiv.org/abs/1606.05328): [..., 2F] -> [..., F].
+ */
+export function gatedTanh<T extends tf.Tensor>(x: T): T {
+  return fusedUnary(FUSED_KERNELS.gate, FUSED_KERNELS.gateGrad, x, (v) => {
+    const [a, b] = tf.split(v, 2, -1);
+    return tf.mul(tf.tanh(a), tf.sigmoid(b)) as T;
+  });
 }
 
 /**

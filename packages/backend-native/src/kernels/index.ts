@@ -1,5 +1,6 @@
 // All native overrides, keyed by tfjs kernel name.
 
+import { activationKernels } from './activations.ts';
 import { CURTAIN_ADAM, curtainAdam } from './adam.ts';
 import { convOverrides } from './conv.ts';
 import { elementwiseOverrides } from './elementwise.ts';
@@ -17,4 +18,8 @@ export const nativeOverrides: readonly Override[] = [
 ];
 
 /** Kernels only the native backend has (fused ops the packages call when registered). */
-export const nativeOnlyKernels: readonly Override[] = [{ kernelName: CURTAIN_ADAM, impl: curtainAdam }, ...softmaxKernels];
+export const nativeOnlyKernels: readonly Override[] = [
+  { kernelName: CURTAIN_ADAM, impl: curtainAdam },
+  ...softmaxKernels,
+  ...activationKernels,
+];

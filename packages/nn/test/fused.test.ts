@@ -1,6 +1,6 @@
 import { assertNoLeak, probeBackends, selectBackend, tf, useCpuBackend } from '@curtain/core';
 import { afterAll, describe, expect, it } from 'vitest';
-import { softmaxCrossEntropy } from '../src/index.ts';
+import { gatedTanh, silu, softmaxCrossEntropy } from '../src/index.ts';
 
 const [ROWS, K] = [6, 9];
 const logitsValues = Float32Array.from({ length: ROWS * K }, (_, i) => Math.sin(i * 1.7) * 4);
@@ -68,4 +68,36 @@ describe('softmaxCrossEntropy', () => {
       }
     },
   );
+});
+
+/** Value and input gradient of sum(w * op(x)) on the active backend. */
+function activationValueAndGrad(op: (x: tf.Tensor) => tf.Tensor, shape: number[]): { value: Float32Array; grad: Float32Array } {
+  return tf.tidy(() => {
+    const size = shape.reduce((a, b) => a * b, 1);
+    const x = tf.tensor(
+      Float32Array.from({ length: size }, (_, i) => Math.sin(i * 0.37) * 5),
+      shape,
+    );
+    const value = op(x).dataSync() as Float32Array;
+    const w = tf.tensor(Float32Array.from({ length: value.length }, (_, i) => 0.5 + (i % 7) / 7));
+    const grad = tf.grad((input: tf.Tensor) => tf.sum(tf.mul(tf.reshape(op(input), [-1]), w)))(x);
+    return { value, grad: grad.dataSync() as Float32Array };
+  });
+}
+
+describe.skipIf(!nativeBuilt)('fused activations', () => {
+  for (const [name, op, shape] of [
+    ['silu', silu, [2, 3, 4]],
+    ['gatedTanh', gatedTanh, [2, 3, 8]],
+  ] as const) {
+    it(`${name}: native fused kernels give the composed values and gradients and leak nothing`, async () => {
+      await useCpuBackend();
+      const composed = activationValueAndGrad(op, [...shape]);
+      await selectBackend('native');
+      const fused = assertNoLeak(name, () => activationValueAndGrad(op, [...shape]));
+      expect(fused.value.length).toBe(composed.value.length);
+      for (let i = 0; i < fused.value.length; i++) expect(fused.value[i]).toBeCloseTo(composed.value[i], 5);
+      for (let i = 0; i < fused.grad.length; i++) expect(fused.grad[i]).toBeCloseTo(composed.grad[i], 5);
+    });
+  }
 });

@@ -1,0 +1,66 @@
+// Fused SiLU and PixelCNN gate kernels with their gradients (csrc/activations.cc):
+// CurtainSilu (x -> x * sigmoid(x)), CurtainSiluGrad (x, dy -> dx),
+// CurtainGate (x [..., 2F] -> tanh(a) * sigmoid(b) [..., F]), CurtainGateGrad (x, dy -> dx).
+import type { TensorInfo } from '@tensorflow/tfjs-core';
+import type { NativeBackend } from '../backend.ts';
+import type { NativeImpl, Override } from './types.ts';
+
+export const CURTAIN_SILU = 'CurtainSilu';
+export const CURTAIN_SILU_GRAD = 'CurtainSiluGrad';
+export const CURTAIN_GATE = 'CurtainGate';
+export const CURTAIN_GATE_GRAD = 'CurtainGateGrad';
+
+function f32Input(kernel: string, backend: NativeBackend, t: TensorInfo | undefined, name: string): Float32Array {
+  const v = t && backend.f32(t);
+  if (!t || !v) throw new Error(`${kernel}: input '${name}' must be a float32 tensor, got ${t?.dtype ?? 'nothing'}`);
+  return v;
+}
+
+const silu: NativeImpl = ({ inputs, backend }) => {
+  const xv = f32Input(CURTAIN_SILU, backend, inputs.x, 'x');
+  const out = backend.alloc(xv.length);
+  if (xv.length > 0) backend.addon.silu(0, xv, null, out, backend.threads);
+  return backend.output(inputs.x.shape.slice(), out);
+};
+
+const siluGrad: NativeImpl = ({ inputs, backend }) => {
+  const xv = f32Input(CURTAIN_SILU_GRAD, backend, inputs.x, 'x');
+  const dyv = f32Input(CURTAIN_SILU_GRAD, backend, inputs.dy, 'dy');
+  if (dyv.length !== xv.length) throw new Error(`${CURTAIN_SILU_GRAD}: dy has ${dyv.length} values, x has ${xv.length}`);
+  const out = backend.alloc(xv.length);
+  if (xv.length > 0) backend.addon.silu(1, xv, dyv, out, backend.threads);
+  return backend.output(inputs.x.shape.slice(), out);
+};
+
+/** x [..., 2F] as rows x F, or a clear error. */
+function gateGeometry(kernel: string, x: TensorInfo): { rows: number; f: number } {
+  const last = x.shape[x.shape.length - 1];
+  if (x.shape.length === 0 || last % 2 !== 0) throw new Error(`${kernel}: last axis of x must be even (2F), got shape [${x.shape}]`);
+  const f = last / 2;
+  return { rows: f === 0 ? 0 : x.shape.reduce((a, b) => a * b, 1) / last, f };
+}
+
+const gate: NativeImpl = ({ inputs, backend }) => {
+  const xv = f32Input(CURTAIN_GATE, backend, inputs.x, 'x');
+  const { rows, f } = gateGeometry(CURTAIN_GATE, inputs.x);
+  const out = backend.alloc(rows * f);
+  if (rows * f > 0) backend.addon.gate(0, xv, null, rows, f, out, backend.threads);
+  return backend.output([...inputs.x.shape.slice(0, -1), f], out);
+};
+
+const gateGrad: NativeImpl = ({ inputs, backend }) => {
+  const xv = f32Input(CURTAIN_GATE_GRAD, backend, inputs.x, 'x');
+  const dyv = f32Input(CURTAIN_GATE_GRAD, backend, inputs.dy, 'dy');
+  const { rows, f } = gateGeometry(CURTAIN_GATE_GRAD, inputs.x);
+  if (dyv.length !== rows * f) throw new Error(`${CURTAIN_GATE_GRAD}: dy has ${dyv.length} values, expected ${rows * f}`);
+  const out = backend.alloc(xv.length);
+  if (rows * f > 0) backend.addon.gate(1, xv, dyv, rows, f, out, backend.threads);
+  return backend.output(inputs.x.shape.slice(), out);
+};
+
+export const activationKernels: Override[] = [
+  { kernelName: CURTAIN_SILU, impl: silu },
+  { kernelName: CURTAIN_SILU_GRAD, impl: siluGrad },
+  { kernelName: CURTAIN_GATE, impl: gate },
+  { kernelName: CURTAIN_GATE_GRAD, impl: gateGrad },
+];

@@ -3,6 +3,7 @@
 //   [--filter TEXT] [--threads N] [--out DIR]` runs the named suites from
 // benchmarks/src/suites.ts, prints a table per suite and writes DIR/<suite>.csv
 // (default DIR: reports/bench/).
+import './lib/bench-blas-env.mjs';
 import { UsageError } from '@curtain/core';
 import { parseCommand } from '@curtain/study';
 import { BENCH_COLUMNS } from '@curtain/zoo';

@@ -5,8 +5,8 @@
  * random subsets drawn without replacement, with the standard deviation of the
  * subset estimates.
  */
-import { SeededRng, UsageError } from '@curtain/core';
-import { assertSameWidth, type FeatureMatrix, rowDot } from './feature-matrix.ts';
+import { SeededRng, tf, UsageError } from '@curtain/core';
+import { assertSameWidth, type FeatureMatrix, rowDot, selectRows } from './feature-matrix.ts';
 
 export interface KidOptions {
   /** Samples per subset, clamped to the smaller set (default: min(1000, half the smaller set)). */
@@ -46,7 +46,7 @@ function tabulatedKernel(a: FeatureMatrix, b: FeatureMatrix): Kernel {
   return (i, j) => table[i * b.rows + j];
 }
 
-/** Largest set (rows) whose kernel tables are kept in memory: 3 x 2000^2 doubles = 96 MB. */
+/** Largest set (rows) scored exactly in float64 (kernel tables: 3 x 2000^2 doubles = 96 MB); larger sets use GEMM. */
 const TABULATE_UP_TO = 2000;
 
 /** Unbiased MMD^2 from the three kernels over equal-size index lists xs, ys. */
@@ -67,6 +67,35 @@ function mmd2(kxx: Kernel, kyy: Kernel, kxy: Kernel, xs: ArrayLike<number>, ys: 
   return (2 * sumXx) / (m * (m - 1)) + (2 * sumYy) / (m * (m - 1)) - (2 * sumXy) / (m * m);
 }
 
+/**
+ * Sum of the cubic kernel over all pairs (i, j) of rows of x and y (i !== j
+ * when offDiagonal), from one float32 matrix product on the active backend
+ * (BLAS on the native backend) and the cubic and the sum in float64.
+ */
+function kernelSum(x: FeatureMatrix, y: FeatureMatrix, offDiagonal: boolean): number {
+  const product = tf.tidy(() =>
+    tf.matMul(
+      tf.tensor2d(Float32Array.from(x.data), [x.rows, x.cols]),
+      tf.tensor2d(Float32Array.from(y.data), [y.rows, y.cols]),
+      false,
+      true,
+    ),
+  );
+  const dots = product.dataSync();
+  product.dispose();
+  let sum = 0;
+  for (let i = 0; i < x.rows; i++) {
+    for (let j = 0; j < y.rows; j++) if (!offDiagonal || i !== j) sum += (dots[i * y.rows + j] / x.cols + 1) ** 3;
+  }
+  return sum;
+}
+
+/** Unbiased MMD^2 of two equal-size sets via kernelSum: float32-accurate kernels, for sets too large to tabulate. */
+function mmd2Gemm(x: FeatureMatrix, y: FeatureMatrix): number {
+  const m = x.rows;
+  return (kernelSum(x, x, true) + kernelSum(y, y, true)) / (m * (m - 1)) - (2 * kernelSum(x, y, false)) / (m * m);
+}
+
 /** Unbiased MMD^2 between rows `xi` of x and rows `yi` of y (equal counts m >= 2; all rows by default). */
 export function unbiasedMmd2(x: FeatureMatrix, y: FeatureMatrix, xi?: ArrayLike<number>, yi?: ArrayLike<number>): number {
   assertSameWidth(x, y, 'KID');
@@ -84,15 +113,17 @@ export function kernelInceptionDistance(real: FeatureMatrix, fake: FeatureMatrix
   const smaller = Math.min(real.rows, fake.rows);
   const subsetSize = Math.min(opts.subsetSize ?? Math.min(1000, Math.floor(smaller / 2)), smaller);
   if (!Number.isInteger(subsets) || subsets < 1) throw new UsageError(`KID: subsets must be a positive integer, got ${subsets}`);
-  const tabulate = subsets > 1 && Math.max(real.rows, fake.rows) <= TABULATE_UP_TO;
-  const kernel = tabulate ? tabulatedKernel : polynomialKernel;
-  const [kxx, kyy, kxy] = [kernel(real, real), kernel(fake, fake), kernel(real, fake)];
+  if (subsetSize < 2) throw new UsageError(`KID: needs at least 2 samples per set, got ${subsetSize}`);
+  // small sets: every kernel value once, exactly (float64); large sets: each subset's kernels from a GEMM
+  const small = Math.max(real.rows, fake.rows) <= TABULATE_UP_TO;
+  const kernel = subsets > 1 ? tabulatedKernel : polynomialKernel;
+  const kernels = small ? [kernel(real, real), kernel(fake, fake), kernel(real, fake)] : undefined;
   const rng = new SeededRng(seed);
   const estimates: number[] = [];
   for (let s = 0; s < subsets; s++) {
     const xi = choose(real.rows, subsetSize, rng);
     const yi = choose(fake.rows, subsetSize, rng);
-    estimates.push(mmd2(kxx, kyy, kxy, xi, yi));
+    estimates.push(kernels ? mmd2(kernels[0], kernels[1], kernels[2], xi, yi) : mmd2Gemm(selectRows(real, xi), selectRows(fake, yi)));
   }
   const mean = estimates.reduce((a, b) => a + b, 0) / subsets;
   const variance = estimates.reduce((a, b) => a + (b - mean) ** 2, 0) / subsets;

@@ -50,7 +50,10 @@ export function forEachDistanceRow(
     for (let start = 0; start < a.rows; start += rowsPerBlock) {
       const rows = Math.min(rowsPerBlock, a.rows - start);
       const block = Float32Array.from(a.data.subarray(start * a.cols, (start + rows) * a.cols));
-      const dots = tf.tidy(() => tf.matMul(tf.tensor2d(block, [rows, a.cols]), bt, false, true).dataSync() as Float32Array);
+      // (read back outside tidy: tidy walks a returned typed array element by element)
+      const product = tf.tidy(() => tf.matMul(tf.tensor2d(block, [rows, a.cols]), bt, false, true));
+      const dots = product.dataSync() as Float32Array;
+      product.dispose();
       for (let r = 0; r < rows; r++) {
         const na = norms.a[start + r];
         for (let j = 0; j < b.rows; j++) row[j] = Math.max(na + norms.b[j] - 2 * dots[r * b.rows + j], 0);

@@ -1,10 +1,18 @@
-// Precision/recall at scale (float32 BLAS screen, float64 decisions) against a
-// plain float64 brute force, on features built to break a float32-only
+// Metrics at scale: KID of sets too large to tabulate (GEMM kernels) against
+// the exact float64 MMD^2, and precision/recall (float32 BLAS screen, float64
+// decisions) against a plain float64 brute force, on features built to break a float32-only
 // computation: exact ties on an integer lattice, and a large common offset
 // that float32 distances (|a|^2 + |b|^2 - 2 a.b) cannot resolve.
 import { SeededRng, useCpuBackend } from '@curtain/core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { type FeatureMatrix, featureMatrix, kthNeighbourSquaredRadii, precisionRecall } from '../src/index.ts';
+import {
+  type FeatureMatrix,
+  featureMatrix,
+  kernelInceptionDistance,
+  kthNeighbourSquaredRadii,
+  precisionRecall,
+  unbiasedMmd2,
+} from '../src/index.ts';
 
 beforeAll(async () => {
   await useCpuBackend();
@@ -57,4 +65,22 @@ describe('precision/recall at scale', () => {
       }
     });
   }
+});
+
+describe('KID at scale', () => {
+  it('sets beyond the exact-table size give the float64 MMD^2 to float32 accuracy', () => {
+    const rng = new SeededRng(3);
+    const make = (shift: number) =>
+      featureMatrix(
+        2100,
+        8,
+        rng.fillNormal(new Float32Array(2100 * 8)).map((v) => v + shift),
+      );
+    const real = make(0);
+    const fake = make(0.3);
+    const exact = unbiasedMmd2(real, fake);
+    const kid = kernelInceptionDistance(real, fake, { subsetSize: 2100, subsets: 1 });
+    expect(exact).toBeGreaterThan(0.01);
+    expect(Math.abs(kid.mean - exact) / exact).toBeLessThan(1e-4);
+  });
 });

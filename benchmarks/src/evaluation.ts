@@ -26,7 +26,7 @@ function digits(n: number, seed: number): tf.Tensor4D {
   return tf.tidy(() => tf.slice(tf.concat(parts), 0, n) as tf.Tensor4D);
 }
 
-export function timeEvaluation(n: number): EvaluationTiming {
+export async function timeEvaluation(n: number): Promise<EvaluationTiming> {
   const evaluator = loadEvaluator('digits');
   const real = digits(n, 1);
   const fake = tf.tidy(
@@ -34,8 +34,8 @@ export function timeEvaluation(n: number): EvaluationTiming {
   );
   try {
     const t0 = performance.now();
-    const realFeatures = evaluator.features(real);
-    const fakeFeatures = evaluator.features(fake);
+    const realFeatures = await evaluator.features(real);
+    const fakeFeatures = await evaluator.features(fake);
     const t1 = performance.now();
     frechetDistance(realFeatures, fakeFeatures);
     const t2 = performance.now();

@@ -166,7 +166,7 @@ export async function sampleSuite(opts: SuiteOptions = {}, settings: Partial<Sam
       }
     }
     if (s.evalSamples > 0 && (!opts.filter || EVALUATION.includes(opts.filter)))
-      rows.push(evaluationRow(backend, s.evalSamples, host, log));
+      rows.push(await evaluationRow(backend, s.evalSamples, host, log));
   }
   peer.again();
   for (const row of rows) {
@@ -192,7 +192,7 @@ export async function sampleSuite(opts: SuiteOptions = {}, settings: Partial<Sam
 const EVALUATION = 'evaluation';
 
 /** One timed evaluation of n samples (features + FD + KID + P/R) as a sample-suite row; no peer. */
-function evaluationRow(backend: ActiveBackend, n: number, host: HostInfo, log: (line: string) => void): SuiteRow {
+async function evaluationRow(backend: ActiveBackend, n: number, host: HostInfo, log: (line: string) => void): Promise<SuiteRow> {
   const row: SuiteRow = {
     variant: EVALUATION,
     sampler: 'features+fd+kid+pr',
@@ -206,7 +206,7 @@ function evaluationRow(backend: ActiveBackend, n: number, host: HostInfo, log: (
   if (backend.note) return row;
   log(`sample: evaluation of ${n} samples on ${backend.name}...`);
   try {
-    const t = timeEvaluation(n);
+    const t = await timeEvaluation(n);
     Object.assign(row, { ms_per_sample: round(t.totalMs / n, 3), call_ms_p50: t.totalMs, iterations: 1 });
     appendNote(row, `features ${t.featuresMs} ms, FD ${t.fdMs} ms, KID ${t.kidMs} ms, P/R ${t.prMs} ms`);
   } catch (err) {

@@ -2,7 +2,8 @@
 // [backend=native] [case filter] [steps=3]` prints the top kernels by wall time
 // (tf.profile, averaged over steps) for each engine case; a filter of the form
 // `paradigm:<variant filter>` profiles each paradigm's training step at its
-// reference size and each of its samplers (sample(4)) instead.
+// reference size and each of its samplers (sample(16), or sample(4) for the
+// many-evaluation ones) instead; a fourth argument `train` skips the samplers.
 import '@tensorflow/tfjs';
 import { BatchStream } from '@curtain/data';
 import { PARADIGMS, selectBackend } from '@curtain/zoo';
@@ -44,7 +45,7 @@ function describe(label: string, stepMs: number, kernels: KernelShare[]): string
   return `${label}: ${stepMs.toFixed(1)} ms profiled; ${top}`;
 }
 
-async function profileParadigms(filter: string, steps: number): Promise<void> {
+async function profileParadigms(filter: string, steps: number, withSamplers: boolean): Promise<void> {
   const shape = { height: 28, width: 28, channels: 1 };
   const set = imageSetFor(28);
   for (const variant of filterVariants(Object.keys(PARADIGMS), filter)) {
@@ -56,7 +57,7 @@ async function profileParadigms(filter: string, steps: number): Promise<void> {
     model.trainStep(batch);
     const train = await profileStep(() => model.trainStep(batch), steps);
     console.log(describe(`${variant} train step`, train.stepMs, train.kernels));
-    for (const sampler of entry.samplers) {
+    for (const sampler of withSamplers ? entry.samplers : []) {
       const opts = { ...sampler.options, seed: 3 };
       const n = model.sampleCost(opts).networkEvals === 1 ? 16 : 4;
       const s = await profileStep(() => tf.dispose(model.sample(n, opts)), 1);
@@ -68,9 +69,9 @@ async function profileParadigms(filter: string, steps: number): Promise<void> {
 }
 
 async function main(): Promise<void> {
-  const [backend = 'native', filter = '', stepsArg = '3'] = process.argv.slice(2);
+  const [backend = 'native', filter = '', stepsArg = '3', only = ''] = process.argv.slice(2);
   await selectBackend(backend);
-  if (filter.startsWith('paradigm:')) return profileParadigms(filter.slice('paradigm:'.length), Number(stepsArg));
+  if (filter.startsWith('paradigm:')) return profileParadigms(filter.slice('paradigm:'.length), Number(stepsArg), only !== 'train');
   for (const c of engineCases.filter((x) => x.name.includes(filter))) {
     const model = c.build();
     model.step();

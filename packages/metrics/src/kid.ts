@@ -83,9 +83,18 @@ function kernelSum(x: FeatureMatrix, y: FeatureMatrix, offDiagonal: boolean): nu
   );
   const dots = product.dataSync();
   product.dispose();
+  const scale = 1 / x.cols;
   let sum = 0;
   for (let i = 0; i < x.rows; i++) {
-    for (let j = 0; j < y.rows; j++) if (!offDiagonal || i !== j) sum += (dots[i * y.rows + j] / x.cols + 1) ** 3;
+    const offset = i * y.rows;
+    for (let j = 0; j < y.rows; j++) {
+      const t = dots[offset + j] * scale + 1;
+      sum += t * t * t;
+    }
+    if (offDiagonal) {
+      const t = dots[offset + i] * scale + 1;
+      sum -= t * t * t;
+    }
   }
   return sum;
 }

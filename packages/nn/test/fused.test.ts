@@ -1,4 +1,5 @@
-import { assertNoLeak, probeBackends, selectBackend, tf, useCpuBackend } from '@curtain/core';
+import { nativeAvailability, registerNativeBackend } from '@curtain/backend-native';
+import { assertNoLeak, tf, useCpuBackend } from '@curtain/core';
 import { afterAll, describe, expect, it } from 'vitest';
 import { gatedTanh, silu, softmaxCrossEntropy } from '../src/index.ts';
 
@@ -33,7 +34,13 @@ afterAll(async () => {
   await useCpuBackend();
 });
 
-const nativeBuilt = (await probeBackends()).native.available;
+const nativeBuilt = nativeAvailability().built;
+
+/** The native backend (fused kernels registered), for the tests that compare it with cpu. */
+async function useNative(): Promise<void> {
+  const { name } = registerNativeBackend();
+  await tf.setBackend(name);
+}
 
 describe('softmaxCrossEntropy', () => {
   it('composed path (cpu) equals brute force and its gradient is softmax - onehot', async () => {
@@ -53,7 +60,7 @@ describe('softmaxCrossEntropy', () => {
     async () => {
       await useCpuBackend();
       const composed = lossAndGrad(logitsValues);
-      await selectBackend('native');
+      await useNative();
       const fused = assertNoLeak('softmaxCrossEntropy value and gradient', () => lossAndGrad(logitsValues));
       expect(Math.abs(fused.loss - composed.loss) / composed.loss).toBeLessThan(1e-5);
       for (let i = 0; i < fused.grad.length; i++) expect(fused.grad[i]).toBeCloseTo(composed.grad[i], 5);
@@ -93,7 +100,7 @@ describe.skipIf(!nativeBuilt)('fused activations', () => {
     it(`${name}: native fused kernels give the composed values and gradients and leak nothing`, async () => {
       await useCpuBackend();
       const composed = activationValueAndGrad(op, [...shape]);
-      await selectBackend('native');
+      await useNative();
       const fused = assertNoLeak(name, () => activationValueAndGrad(op, [...shape]));
       expect(fused.value.length).toBe(composed.value.length);
       for (let i = 0; i < fused.value.length; i++) expect(fused.value[i]).toBeCloseTo(composed.value[i], 5);

@@ -21,6 +21,7 @@ import {
   REPORT_CSP,
   RUN_COLUMNS,
   readCsv,
+  readRuns,
   SUMMARY_COLUMNS,
   WINNER_COLUMNS,
 } from '@curtain/study';
@@ -68,13 +69,15 @@ await runCli(async () => {
     const have = columnsOf(file);
     for (const c of columns) need(have.includes(c), `${file}: missing column ${c}`);
   };
-  checkColumns('runs.csv', RUN_COLUMNS);
+  // runs.csv: the header must be RUN_COLUMNS (readRuns throws on any other, naming the line)
+  const runsFile = readRuns(path.join(dir, 'runs.csv'));
+  need(runsFile.schema === 'current', `runs.csv: schema ${runsFile.schema}, expected the current ${RUN_COLUMNS.length} columns`);
   checkColumns('summary.csv', SUMMARY_COLUMNS);
   checkColumns('paradigms.csv', PARADIGM_COLUMNS);
   checkColumns('comparisons.csv', COMPARISONS_COLUMNS);
   checkColumns('winners.csv', WINNER_COLUMNS);
   checkColumns('hypothesis.csv', HYPOTHESIS_COLUMNS);
-  const runs = readCsv(path.join(dir, 'runs.csv'));
+  const runs = runsFile.rows;
   need(new Set(runs.map((r) => r.run_key)).size === runs.length, 'runs.csv: duplicate run keys');
   for (const r of runs) {
     need(['ok', 'diverged', 'collapsed'].includes(r.status), `runs.csv: bad status '${r.status}' in ${r.run_key}`);

@@ -1,5 +1,15 @@
 import path from 'node:path';
-import { metricsJudge, parseStudyArgs, renderReport, runStudy } from '@curtain/study';
+import {
+  checkFolder,
+  ensureWritableDir,
+  metricsJudge,
+  parseStudyArgs,
+  renderReport,
+  runStudy,
+  runWorkers,
+  workerIdentity,
+  workerProgress,
+} from '@curtain/study';
 import { PARADIGMS, requestedBackend, selectBackend } from '@curtain/zoo';
 import { $ } from 'zx';
 
@@ -7,26 +17,59 @@ import { $ } from 'zx';
 export async function studyCommand(argv, { bench }) {
   const args = parseStudyArgs(argv, bench ? 'reports' : 'study');
   const log = (line) => process.stderr.write(`${line}\n`);
+  if (args.check) {
+    const { problems, notes } = checkFolder(args.outDir);
+    for (const note of notes) console.log(`  ${note}`);
+    for (const problem of problems) console.log(`  PROBLEM: ${problem}`);
+    console.log(problems.length === 0 ? `${args.outDir}: healthy` : `${args.outDir}: ${problems.length} problem(s)`);
+    if (problems.length > 0) process.exitCode = 1;
+    return;
+  }
   if (args.renderOnly) {
     await renderReport(args.outDir);
     log(`report: ${path.join(args.outDir, 'REPORT.md')}`);
     return;
   }
-  const backend = await selectBackend(args.backend ?? requestedBackend([], process.env), { log });
   const started = Date.now();
-  await runStudy({
-    preset: args.preset,
-    outDir: args.outDir,
-    dataset: args.dataset,
-    dataDir: args.dataDir,
-    backend,
-    registry: PARADIGMS,
-    makeJudge: metricsJudge,
-    shard: args.shard,
-    dryRun: args.dryRun,
-    log,
-  });
-  if (args.dryRun) return;
+  const worker = workerIdentity();
+  if (!worker && !args.dryRun && args.workers > 1) {
+    // the parent: N single-threaded study processes share the folder through its lock and job claims
+    ensureWritableDir(args.outDir);
+    const failures = await runWorkers({
+      count: args.workers,
+      command: [process.execPath, ...process.execArgv, process.argv[1], ...argv],
+      log,
+    });
+    if (failures.length > 0) {
+      for (const f of failures) log(`error: worker ${f.index} of ${args.workers} ${f.reason}`);
+      log(
+        `${failures.length} of ${args.workers} workers failed; every finished row is in ${path.join(args.outDir, 'runs.csv')}; rerun to resume`,
+      );
+      process.exitCode = 1;
+      return;
+    }
+  } else {
+    // one process (or one worker): single-threaded unless CURTAIN_THREADS says otherwise, so
+    // `--workers 1` measures the same machine key (and run keys) as N workers
+    process.env.CURTAIN_THREADS ??= '1';
+    const backend = await selectBackend(args.backend ?? requestedBackend([], process.env), { log });
+    await runStudy({
+      preset: args.preset,
+      outDir: args.outDir,
+      dataset: args.dataset,
+      dataDir: args.dataDir,
+      backend,
+      registry: PARADIGMS,
+      makeJudge: metricsJudge,
+      shard: args.shard,
+      dryRun: args.dryRun,
+      keepCheckpoints: args.keepCheckpoints,
+      progress: worker ? workerProgress() : undefined,
+      references: worker ? worker.index === 1 && (!args.shard || args.shard.index === 1) : undefined,
+      log,
+    });
+    if (args.dryRun || worker) return; // the parent renders the report once its workers are done
+  }
   if (bench && args.preset.benchSuites.length > 0 && (!args.shard || args.shard.index === 1)) {
     const suites = args.preset.benchSuites.join(',');
     log(`benchmarks: ${suites}`);

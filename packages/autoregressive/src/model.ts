@@ -18,7 +18,7 @@ import {
   tf,
   UsageError,
 } from '@curtain/core';
-import { Adam, allFinite, ParamStore, softmaxCrossEntropy } from '@curtain/nn';
+import { Adam, allFinite, loadTrainingState, ParamStore, saveTrainingState, softmaxCrossEntropy, type TrainingParts } from '@curtain/nn';
 import { PIXELCNN_DEFAULTS, type PixelCnnConfig } from './config.ts';
 import { PixelCnnNetwork } from './network.ts';
 
@@ -170,10 +170,16 @@ export class PixelCnnModel implements GenerativeModel {
 
   async save(dir: string): Promise<void> {
     await this.store.save(dir);
+    await saveTrainingState(dir, this.trainingParts());
   }
 
   async load(dir: string): Promise<void> {
     this.store.load(dir);
+    loadTrainingState(dir, this.trainingParts());
+  }
+
+  private trainingParts(): TrainingParts {
+    return { optimizers: { adam: this.optimizer }, rngs: {} };
   }
 
   dispose(): void {

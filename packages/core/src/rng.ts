@@ -27,6 +27,20 @@ export class SeededRng {
     this.s3 = next();
   }
 
+  /** The generator's position, as plain JSON (for checkpoints). */
+  getState(): RngState {
+    return { s: [this.s0, this.s1, this.s2, this.s3], spareNormal: this.spareNormal };
+  }
+
+  /** Continues from a position `getState` returned: the same numbers follow as after that call. */
+  setState(state: RngState): void {
+    if (!Array.isArray(state?.s) || state.s.length !== 4 || !state.s.every((x) => Number.isInteger(x) && x >= -(2 ** 31) && x < 2 ** 32)) {
+      throw new Error('not a SeededRng state: expected four 32-bit integers');
+    }
+    [this.s0, this.s1, this.s2, this.s3] = state.s;
+    this.spareNormal = state.spareNormal ?? null;
+  }
+
   /** Uniform 32-bit unsigned integer. */
   nextUint32(): number {
     const result = Math.imul(rotl(Math.imul(this.s1, 5) >>> 0, 7), 9) >>> 0;
@@ -95,6 +109,12 @@ export class SeededRng {
     for (let i = 0; i < out.length; i++) out[i] = low + (high - low) * this.uniform();
     return out;
   }
+}
+
+/** A SeededRng's position: its four words and the spare normal of Box-Muller. */
+export interface RngState {
+  s: number[];
+  spareNormal: number | null;
 }
 
 function rotl(x: number, k: number): number {

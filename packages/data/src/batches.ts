@@ -30,6 +30,8 @@ export class BatchStream {
   private order: number[] = [];
   private cursor = 0;
   epoch = 0;
+  /** Batches handed out so far: the stream's position, all a checkpoint needs to resume it. */
+  position = 0;
 
   constructor(
     private readonly set: ImageSet,
@@ -49,13 +51,23 @@ export class BatchStream {
   }
 
   next(): tf.Tensor4D {
+    return imagesToTensor(this.set, this.nextIndices());
+  }
+
+  /** Moves on `count` batches without building them (resuming from a checkpoint's position). */
+  skip(count: number): void {
+    for (let i = 0; i < count; i++) this.nextIndices();
+  }
+
+  private nextIndices(): number[] {
     if (this.cursor + this.batchSize > this.order.length) {
       this.epoch += 1;
       this.reshuffle();
     }
     const indices = this.order.slice(this.cursor, this.cursor + this.batchSize);
     this.cursor += this.batchSize;
-    return imagesToTensor(this.set, indices);
+    this.position += 1;
+    return indices;
   }
 }
 

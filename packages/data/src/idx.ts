@@ -16,7 +16,13 @@ export interface IdxArray {
 
 export function readIdxFile(file: string): IdxArray {
   if (!existsSync(file)) throw new UsageError(`${file}: file not found`);
-  let bytes: Buffer = readFileSync(file);
+  if (!statSync(file).isFile()) throw new UsageError(`${file}: is a folder or device, expected an IDX file`);
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(file);
+  } catch (error) {
+    throw new UsageError(`${file}: cannot read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
+  }
   if (bytes[0] === 0x1f && bytes[1] === 0x8b) {
     try {
       bytes = gunzipSync(bytes);
@@ -54,8 +60,12 @@ export function findIdx(dir: string, base: string): string {
   throw new UsageError(`${dir}: expected ${base} or ${base}.gz in this directory`);
 }
 
-/** Reads an images file and a labels file into an ImageSet of 28x28x1 images. */
-export function readIdxImageSet(imagesFile: string, labelsFile: string, expectedSize = 28): ImageSet {
+/**
+ * Reads an images file and a labels file into an ImageSet of 28x28x1 images
+ * with labels in [0, classes); an empty split is an error (nothing to train
+ * on or to evaluate against).
+ */
+export function readIdxImageSet(imagesFile: string, labelsFile: string, expectedSize = 28, classes = 10): ImageSet {
   const images = readIdxFile(imagesFile);
   const labels = readIdxFile(labelsFile);
   if (images.dims.length !== 3) {
@@ -70,6 +80,11 @@ export function readIdxImageSet(imagesFile: string, labelsFile: string, expected
   }
   if (labels.dims[0] !== count) {
     throw new UsageError(`${labelsFile}: holds ${labels.dims[0]} labels but ${imagesFile} holds ${count} images`);
+  }
+  if (count === 0) throw new UsageError(`${imagesFile}: holds no images; expected a non-empty split`);
+  const bad = labels.data.findIndex((label) => label >= classes);
+  if (bad >= 0) {
+    throw new UsageError(`${labelsFile}: label ${labels.data[bad]} at index ${bad} is out of range; expected 0 to ${classes - 1}`);
   }
   return { images: images.data, labels: labels.data, count, height, width, channels: 1 };
 }

@@ -21,7 +21,8 @@ export function tempDir(): string {
 /** Writes the four MNIST-style files (gzipped) with n train and m test images of size s. */
 export function writeMnistDir(dir: string, n = 6, m = 3, size = 28): void {
   const write = (name: string, dims: number[], count: number) => {
-    const data = Uint8Array.from({ length: dims.reduce((a, b) => a * b, 1) }, (_, i) => (i * 7 + count) % 256);
+    const levels = dims.length === 1 ? 10 : 256; // labels are classes 0-9
+    const data = Uint8Array.from({ length: dims.reduce((a, b) => a * b, 1) }, (_, i) => (i * 7 + count) % levels);
     writeFileSync(path.join(dir, `${name}.gz`), gzipSync(idxBytes(dims, data)));
   };
   write('train-images-idx3-ubyte', [n, size, size], n);

@@ -1,4 +1,4 @@
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { UsageError } from '@curtain/core';
@@ -73,6 +73,22 @@ describe('IDX loading', () => {
     const dir = tempDir();
     writeMnistDir(dir, 6, 3, 32);
     expect(() => loadIdxDataset('mnist', dir)).toThrow(/expected 28x28 images, got 32x32/);
+  });
+
+  it('names labels out of range, an empty split and a folder where a file should be', () => {
+    const labelled = tempDir();
+    writeMnistDir(labelled, 6, 3);
+    writeFileSync(path.join(labelled, 't10k-labels-idx1-ubyte.gz'), gzipSync(idxBytes([3], Uint8Array.from([1, 12, 3]))));
+    expect(() => loadIdxDataset('mnist', labelled)).toThrow(
+      /t10k-labels-idx1-ubyte.gz: label 12 at index 1 is out of range; expected 0 to 9/,
+    );
+    const empty = tempDir();
+    writeMnistDir(empty, 6, 0);
+    expect(() => loadIdxDataset('mnist', empty)).toThrow(/t10k-images-idx3-ubyte.gz: holds no images; expected a non-empty split/);
+    const folder = tempDir();
+    writeMnistDir(folder, 6, 3);
+    mkdirSync(path.join(folder, 'train-images-idx3-ubyte'));
+    expect(() => loadIdxDataset('mnist', folder)).toThrow(/train-images-idx3-ubyte: is a folder or device, expected an IDX file/);
   });
 
   it('rejects unknown dataset names and explains where mnist comes from', () => {

@@ -17,7 +17,16 @@ import {
   tf,
   UsageError,
 } from '@curtain/core';
-import { Adam, natsToBitsPerDim, ParamStore, sampleInChunks, WeightAverage } from '@curtain/nn';
+import {
+  Adam,
+  loadTrainingState,
+  natsToBitsPerDim,
+  ParamStore,
+  sampleInChunks,
+  saveTrainingState,
+  type TrainingParts,
+  WeightAverage,
+} from '@curtain/nn';
 import { variationalBound } from './bound.ts';
 import { DDPM_DEFAULTS, type DdpmConfig } from './config.ts';
 import { qSample } from './forward.ts';
@@ -159,11 +168,17 @@ export class DdpmModel implements GenerativeModel {
   async save(dir: string): Promise<void> {
     await this.store.save(dir);
     await this.average.save(path.join(dir, 'ema'));
+    await saveTrainingState(dir, this.trainingParts());
   }
 
   async load(dir: string): Promise<void> {
     this.store.load(dir);
     this.average.load(path.join(dir, 'ema'));
+    loadTrainingState(dir, this.trainingParts());
+  }
+
+  private trainingParts(): TrainingParts {
+    return { optimizers: { adam: this.optimizer }, rngs: { rng: this.rng } };
   }
 
   dispose(): void {

@@ -22,7 +22,7 @@ import {
   UsageError,
 } from '@curtain/core';
 import { dequantize } from '@curtain/data';
-import { Adam, allFinite, ParamStore } from '@curtain/nn';
+import { Adam, allFinite, loadTrainingState, ParamStore, saveTrainingState, type TrainingParts } from '@curtain/nn';
 import { FLOW_DEFAULTS, type FlowConfig } from './config.ts';
 import { RealNvp } from './realnvp.ts';
 
@@ -161,10 +161,16 @@ export class FlowModel implements GenerativeModel {
 
   async save(dir: string): Promise<void> {
     await this.store.save(dir);
+    await saveTrainingState(dir, this.trainingParts());
   }
 
   async load(dir: string): Promise<void> {
     this.store.load(dir);
+    loadTrainingState(dir, this.trainingParts());
+  }
+
+  private trainingParts(): TrainingParts {
+    return { optimizers: { adam: this.optimizer }, rngs: { rng: this.rng } };
   }
 
   dispose(): void {

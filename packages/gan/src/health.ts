@@ -1,4 +1,4 @@
-import type { RunStatus } from '@curtain/core';
+import { type RunStatus, UsageError } from '@curtain/core';
 
 /**
  * Watches a GAN's training for the ways it fails without crashing: a
@@ -14,6 +14,20 @@ export class CollapseMonitor {
     private readonly window: number,
     private readonly lowLoss: number,
   ) {}
+
+  /** The counters, for checkpoints. */
+  getState(): { lowLossRun: number; diverged: boolean } {
+    return { lowLossRun: this.lowLossRun, diverged: this.diverged };
+  }
+
+  setState(state: unknown): void {
+    const s = state as { lowLossRun?: unknown; diverged?: unknown } | null;
+    if (typeof s?.lowLossRun !== 'number' || typeof s.diverged !== 'boolean') {
+      throw new UsageError('GAN checkpoint: no collapse-monitor state (lowLossRun, diverged)');
+    }
+    this.lowLossRun = s.lowLossRun;
+    this.diverged = s.diverged;
+  }
 
   observe(discriminatorLoss: number): void {
     this.lowLossRun = discriminatorLoss < this.lowLoss ? this.lowLossRun + 1 : 0;

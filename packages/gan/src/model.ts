@@ -17,7 +17,7 @@ import {
   tf,
   UsageError,
 } from '@curtain/core';
-import { Adam, ParamStore, sampleInChunks, WeightAverage } from '@curtain/nn';
+import { Adam, loadTrainingState, ParamStore, sampleInChunks, saveTrainingState, type TrainingParts, WeightAverage } from '@curtain/nn';
 import { GAN_DEFAULTS, type GanConfig } from './config.ts';
 import { CollapseMonitor } from './health.ts';
 import { discriminatorLoss, generatorLoss, r1Penalty } from './losses.ts';
@@ -166,11 +166,17 @@ export class GanModel implements GenerativeModel {
   async save(dir: string): Promise<void> {
     await this.store.save(dir);
     await this.average.save(path.join(dir, 'ema'));
+    await saveTrainingState(dir, this.trainingParts(), this.monitor.getState());
   }
 
   async load(dir: string): Promise<void> {
     this.store.load(dir);
     this.average.load(path.join(dir, 'ema'));
+    this.monitor.setState(loadTrainingState(dir, this.trainingParts()));
+  }
+
+  private trainingParts(): TrainingParts {
+    return { optimizers: { generator: this.gOptimizer, discriminator: this.dOptimizer }, rngs: { rng: this.rng } };
   }
 
   dispose(): void {

@@ -1,4 +1,7 @@
-import { assertFiniteStats, type StepStats, tf } from '@curtain/core';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { assertFiniteStats, type StepStats, tf, UsageError } from '@curtain/core';
+import { concatFloat32, writeAtomic } from './params.ts';
 
 export interface AdamOptions {
   learningRate: number;
@@ -103,6 +106,47 @@ export class Adam {
         this.v[i].assign(v);
       });
     });
+  }
+
+  /**
+   * Writes the moment estimates m and v (NAME.bin, float32, every m then every
+   * v) and the step count (NAME.json) under dir, so a resumed run takes the
+   * same next step as an uninterrupted one.
+   */
+  async save(dir: string, name = 'adam'): Promise<void> {
+    const moments = (await Promise.all([...this.m, ...this.v].map((t) => t.data()))) as Float32Array[];
+    writeAtomic(path.join(dir, `${name}.bin`), Buffer.from(concatFloat32(moments).buffer));
+    writeAtomic(
+      path.join(dir, `${name}.json`),
+      JSON.stringify({ steps: this.steps, learningRate: this.learningRate, sizes: this.vars.map((v) => v.size) }),
+    );
+  }
+
+  /** Restores what `save` wrote; the variable sizes must match. */
+  load(dir: string, name = 'adam'): void {
+    const meta = path.join(dir, `${name}.json`);
+    let state: { steps: number; learningRate: number; sizes: number[] };
+    let bytes: Buffer;
+    try {
+      state = JSON.parse(readFileSync(meta, 'utf8'));
+      bytes = readFileSync(path.join(dir, `${name}.bin`));
+    } catch (error) {
+      throw new UsageError(`${dir}: no optimiser state '${name}' (${(error as Error).message})`);
+    }
+    if (state.sizes?.join(',') !== this.vars.map((v) => v.size).join(',')) {
+      throw new UsageError(`${meta}: variable sizes ${state.sizes?.join(',')} do not match this optimiser's`);
+    }
+    const flat = new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
+    const slots = [...this.m, ...this.v];
+    const expected = slots.reduce((n, t) => n + t.size, 0);
+    if (flat.length !== expected) throw new UsageError(`${dir}/${name}.bin: holds ${flat.length} values, expected ${expected}`);
+    let offset = 0;
+    for (const slot of slots) {
+      tf.tidy(() => slot.assign(tf.tensor(flat.subarray(offset, offset + slot.size), slot.shape, 'float32')));
+      offset += slot.size;
+    }
+    this.steps = state.steps;
+    this.learningRate = state.learningRate;
   }
 
   dispose(): void {

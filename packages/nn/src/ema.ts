@@ -1,7 +1,7 @@
 import { mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { tf, UsageError } from '@curtain/core';
-import { writeAtomic } from './params.ts';
+import { concatFloat32, writeAtomic } from './params.ts';
 
 /**
  * An exponential moving average of weights (Polyak averaging) for sampling,
@@ -55,13 +55,7 @@ export class WeightAverage {
   /** Writes the raw average and the update count as ema.bin / ema.json under dir. */
   async save(dir: string): Promise<void> {
     mkdirSync(dir, { recursive: true });
-    const parts = (await Promise.all(this.shadow.map((s) => s.data()))) as Float32Array[];
-    const flat = new Float32Array(parts.reduce((n, p) => n + p.length, 0));
-    let offset = 0;
-    for (const part of parts) {
-      flat.set(part, offset);
-      offset += part.length;
-    }
+    const flat = concatFloat32((await Promise.all(this.shadow.map((s) => s.data()))) as Float32Array[]);
     writeAtomic(path.join(dir, 'ema.bin'), Buffer.from(flat.buffer));
     writeAtomic(
       path.join(dir, 'ema.json'),

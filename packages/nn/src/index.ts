@@ -6,4 +6,5 @@ export * from './layers.ts';
 export * from './likelihoods.ts';
 export * from './params.ts';
 export * from './sampling.ts';
+export * from './training-state.ts';
 export * from './weights.ts';

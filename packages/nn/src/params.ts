@@ -68,14 +68,7 @@ export class ParamStore {
       manifest.push({ name, shape: variable.shape });
       chunks.push((await variable.data()) as Float32Array);
     }
-    const total = chunks.reduce((n, c) => n + c.length, 0);
-    const flat = new Float32Array(total);
-    let offset = 0;
-    for (const chunk of chunks) {
-      flat.set(chunk, offset);
-      offset += chunk.length;
-    }
-    writeAtomic(path.join(dir, 'params.bin'), Buffer.from(flat.buffer));
+    writeAtomic(path.join(dir, 'params.bin'), Buffer.from(concatFloat32(chunks).buffer));
     writeAtomic(path.join(dir, 'params.json'), JSON.stringify(manifest));
   }
 
@@ -112,6 +105,17 @@ export class ParamStore {
     for (const variable of this.params.values()) variable.dispose();
     this.params.clear();
   }
+}
+
+/** The arrays end to end in one Float32Array (the layout of every .bin checkpoint file). */
+export function concatFloat32(parts: Float32Array[]): Float32Array {
+  const flat = new Float32Array(parts.reduce((n, p) => n + p.length, 0));
+  let offset = 0;
+  for (const part of parts) {
+    flat.set(part, offset);
+    offset += part.length;
+  }
+  return flat;
 }
 
 /** Writes via a temporary file and rename, so a crash never leaves half a file. */

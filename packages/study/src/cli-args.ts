@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { UsageError } from '@curtain/core';
 import { VARIANTS } from '@curtain/zoo';
 import { type CommandSpec, type FlagSpec, type ParsedCommand, parseCommand } from './cli-command.ts';
@@ -14,6 +15,30 @@ export interface StudyArgs {
   dryRun: boolean;
   /** Re-render the report from an existing runs.csv without training anything. */
   renderOnly: boolean;
+  /** Report the health of the --out folder (runs.csv, study.json, lock) without training. */
+  check: boolean;
+  /** Keep finished jobs' checkpoints instead of removing them. */
+  keepCheckpoints: boolean;
+  /** Single-threaded study processes sharing the folder (default: one per core). */
+  workers: number;
+}
+
+/** Datasets read from IDX files in --data-dir; the others ignore it, so passing it is a mistake. */
+const DATA_DIR_DATASETS = ['mnist', 'fashion-mnist'];
+
+/** Splits a comma-separated flag value; an empty entry (`1,`, `,`) is an error, never a default. */
+export function listFlag(flag: string, text: string): string[] {
+  const items = text.split(',').map((s) => s.trim());
+  if (items.some((s) => s === '')) {
+    throw new UsageError(`${flag}: empty entry in '${text}'; expected a comma-separated list with no empty items`);
+  }
+  return items;
+}
+
+function positiveInteger(flag: string, text: string): number {
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 1) throw new UsageError(`${flag}: expected a positive integer, got '${text}'`);
+  return n;
 }
 
 /** Flags shared by `pnpm study` and `pnpm reports`; --variants, --budgets and --seeds narrow or override the preset. */
@@ -42,6 +67,13 @@ const STUDY_FLAGS: Record<string, FlagSpec> = {
   shard: { type: 'string', value: 'i/n', defaultText: 'all jobs', description: 'run only shard i of n (merge with pnpm merge)' },
   'dry-run': { type: 'boolean', default: false, description: 'print the plan and estimated time; train nothing' },
   'render-only': { type: 'boolean', default: false, description: 're-render the report from DIR/runs.csv; train nothing' },
+  check: {
+    type: 'boolean',
+    default: false,
+    description: "report DIR's health (runs.csv schema and rows, lock, checkpoints); train nothing",
+  },
+  workers: { type: 'string', value: 'N', defaultText: 'one per core', description: 'single-threaded study processes sharing DIR' },
+  'keep-checkpoints': { type: 'boolean', default: false, description: "keep finished jobs' checkpoints (removed by default)" },
   variants: { type: 'string', value: 'a,b', defaultText: "the preset's", description: `paradigms to run (${VARIANTS.join(', ')})` },
   budgets: { type: 'string', value: '1e11,3e11', defaultText: "the preset's", description: 'training budgets in FLOPs' },
   seeds: { type: 'string', value: '1,2,3', defaultText: "the preset's", description: 'seeds' },
@@ -55,11 +87,8 @@ export function parseStudyArgs(argv: string[], command: 'study' | 'reports' = 's
 function resolveStudyArgs(parsed: ParsedCommand): StudyArgs {
   const v = parsed.values;
   let preset = getPreset(v.preset as string);
-  if (v.variants) {
-    const names = (v.variants as string)
-      .split(',')
-      .map((s) => s.trim())
-      .filter(Boolean);
+  if (v.variants !== undefined) {
+    const names = listFlag('--variants', v.variants as string);
     for (const name of names) {
       if (!(VARIANTS as readonly string[]).includes(name)) {
         throw new UsageError(`--variants: unknown paradigm '${name}'; expected one of ${VARIANTS.join(', ')}`);
@@ -67,13 +96,18 @@ function resolveStudyArgs(parsed: ParsedCommand): StudyArgs {
     }
     preset = { ...preset, variants: names };
   }
-  if (v.budgets) preset = { ...preset, budgets: (v.budgets as string).split(',').map((b) => parseBudget(b)) };
-  if (v.seeds) {
-    const seeds = (v.seeds as string).split(',').map(Number);
+  if (v.budgets !== undefined) preset = { ...preset, budgets: listFlag('--budgets', v.budgets as string).map((b) => parseBudget(b)) };
+  if (v.seeds !== undefined) {
+    const seeds = listFlag('--seeds', v.seeds as string).map(Number);
     if (seeds.some((s) => !Number.isInteger(s))) throw new UsageError(`--seeds: expected comma-separated integers, got '${v.seeds}'`);
     preset = { ...preset, seeds };
   }
-  if (v.samples) {
+  if (v['data-dir'] !== undefined && !DATA_DIR_DATASETS.includes(v.dataset as string)) {
+    throw new UsageError(
+      `--data-dir: does not apply to --dataset ${v.dataset} (it reads IDX files for ${DATA_DIR_DATASETS.join(' and ')} only); drop it or pick one of those datasets`,
+    );
+  }
+  if (v.samples !== undefined) {
     const n = Number(v.samples);
     if (!Number.isInteger(n) || n < 8) throw new UsageError(`--samples: expected an integer >= 8, got '${v.samples}'`);
     preset = { ...preset, evalSamples: n };
@@ -87,5 +121,8 @@ function resolveStudyArgs(parsed: ParsedCommand): StudyArgs {
     shard: v.shard ? parseShard(v.shard as string) : undefined,
     dryRun: Boolean(v['dry-run']),
     renderOnly: Boolean(v['render-only']),
+    check: Boolean(v.check),
+    keepCheckpoints: Boolean(v['keep-checkpoints']),
+    workers: v.workers === undefined ? availableParallelism() : positiveInteger('--workers', v.workers as string),
   };
 }

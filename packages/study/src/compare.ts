@@ -2,8 +2,10 @@ import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { UsageError } from '@curtain/core';
 import { type CsvRow, num } from './columns.ts';
+import { comparableRows, describeSetting, studySetting } from './comparable.ts';
 import { readCsv } from './csv-store.ts';
 import { studyVerdicts } from './hypothesis.ts';
+import { readRunRows } from './runs-file.ts';
 import { differenceInterval } from './stats.ts';
 
 export interface ComparisonRow {
@@ -45,7 +47,8 @@ function benchRows(dir: string): Map<string, CsvRow> {
  * with 95% Welch intervals, and whether the winners agree.
  */
 export function compareReports(dirA: string, dirB: string): ComparisonRow[] {
-  for (const dir of [dirA, dirB]) if (!existsSync(dir)) throw new UsageError(`${dir}: report folder not found`);
+  const missing = [dirA, dirB].filter((dir) => !existsSync(dir));
+  if (missing.length > 0) throw new UsageError(`report folder not found: ${missing.join(', ')}`);
   const out: ComparisonRow[] = [];
   const [benchA, benchB] = [benchRows(dirA), benchRows(dirB)];
   for (const [name, rowA] of benchA) {
@@ -64,9 +67,13 @@ export function compareReports(dirA: string, dirB: string): ComparisonRow[] {
       agree: '',
     });
   }
-  const runsA = readCsv(path.join(dirA, 'runs.csv'));
-  const runsB = readCsv(path.join(dirB, 'runs.csv'));
-  const [verdictsA, verdictsB] = [studyVerdicts(runsA), studyVerdicts(runsB)];
+  const [runsA, runsB] = [dirA, dirB].map((dir) => comparableRows(readRunRows(path.join(dir, 'runs.csv')), studySetting(dir)));
+  if (runsA.setting && runsB.setting && describeSetting(runsA.setting) !== describeSetting(runsB.setting)) {
+    throw new UsageError(
+      `${dirA} (${describeSetting(runsA.setting)}) and ${dirB} (${describeSetting(runsB.setting)}) used different data, evaluators or sample counts: their FDs are not comparable`,
+    );
+  }
+  const [verdictsA, verdictsB] = [studyVerdicts(runsA.rows), studyVerdicts(runsB.rows)];
   const [sumA, sumB] = [verdictsA.summary, verdictsB.summary];
   for (const a of sumA) {
     const b = sumB.find((s) => s.entry === a.entry && s.budget_flops === a.budget_flops);
@@ -99,6 +106,11 @@ export function compareReports(dirA: string, dirB: string): ComparisonRow[] {
       high: Number.NaN,
       agree: a.verdict === b.verdict ? 'yes' : 'no',
     });
+  }
+  if (out.length === 0) {
+    throw new UsageError(
+      `${dirA} and ${dirB} have no common rows: no benchmark case and no (variant, budget) in both; compare folders of the same preset or suites`,
+    );
   }
   return out;
 }

@@ -1,62 +1,145 @@
-import { appendFileSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { UsageError } from '@curtain/core';
 import { parse } from 'csv-parse/sync';
 import { stringify } from 'csv-stringify/sync';
 import type { CsvRow } from './columns.ts';
 
-/** Reads a CSV with a header into row objects; a missing file is no rows. */
-export function readCsv(file: string): CsvRow[] {
-  if (!existsSync(file)) return [];
-  const text = readFileSync(file, 'utf8');
-  if (text.trim() === '') return [];
+/** What an fs error code means to a user, for messages that name the file. */
+const CAUSES: Record<string, string> = {
+  ENOSPC: 'disk full',
+  EFBIG: 'file too large for the disk or its quota (disk full?)',
+  EDQUOT: 'disk quota exceeded',
+  EACCES: 'permission denied',
+  EPERM: 'operation not permitted',
+  EROFS: 'read-only file system',
+  EISDIR: 'is a folder, expected a file',
+  ENOTDIR: 'a part of the path is a file, expected a folder',
+  ENOENT: 'not found',
+};
+
+/** A UsageError naming `file`, what was being done and why it failed (disk full, permission, not a file). */
+export function fileError(file: string, doing: string, error: unknown): UsageError {
+  if (error instanceof UsageError) return error;
+  const code = (error as NodeJS.ErrnoException).code;
+  const cause = code ? `${CAUSES[code] ?? code}${CAUSES[code] ? ` (${code})` : ''}` : (error as Error).message;
+  return new UsageError(`${file}: cannot ${doing}: ${cause}`);
+}
+
+/** Reads a whole text file, turning fs errors into a UsageError naming the file. */
+export function readText(file: string): string {
   try {
-    // A run killed mid-write can leave a partial last line: drop it, it is re-run.
-    const complete = text.endsWith('\n') ? text : text.slice(0, text.lastIndexOf('\n') + 1);
-    return parse(complete, { columns: true, skip_empty_lines: true, relax_column_count: true }) as CsvRow[];
+    return readFileSync(file, 'utf8');
   } catch (error) {
-    throw new UsageError(`${file}: not a readable CSV (${(error as Error).message})`);
+    throw fileError(file, 'read', error);
   }
 }
 
 /**
- * Appends rows as whole lines (header first if the file is new). Each call is
- * one write of complete lines, so a killed process loses at most the rows it
- * had not yet written and never leaves half a row that a reader would keep.
+ * Reads a CSV with a header into row objects; a missing file is no rows. A
+ * partial last line (a writer killed mid-line) is dropped; any other row whose
+ * field count differs from the header's is an error naming the line.
+ */
+export function readCsv(file: string): CsvRow[] {
+  if (!existsSync(file)) return [];
+  const { header, rows } = parseCsvLines(file, readText(file));
+  if (!header) return [];
+  return rows.map(({ line, fields }) => {
+    if (fields.length !== header.length) {
+      throw new UsageError(`${file}: line ${line} has ${fields.length} fields; expected ${header.length} (the header's)`);
+    }
+    return Object.fromEntries(header.map((name, i) => [name, fields[i]]));
+  });
+}
+
+export interface CsvLines {
+  header: string[] | undefined;
+  rows: Array<{ line: number; fields: string[] }>;
+  /** Bytes of a partial last line (no newline) that were left out, 0 when none. */
+  partialTail: number;
+}
+
+/** Parses CSV text into a header and numbered records, leaving out a partial last line. */
+export function parseCsvLines(file: string, text: string): CsvLines {
+  const complete = completeLines(text);
+  const partialTail = text.length - complete.length;
+  let records: Array<{ record: string[]; info: { lines: number } }>;
+  try {
+    records = parse(complete, { relax_column_count: true, skip_empty_lines: true, info: true }) as unknown as typeof records;
+  } catch (error) {
+    throw new UsageError(`${file}: not a readable CSV (${(error as Error).message})`);
+  }
+  const [first, ...rest] = records;
+  return {
+    header: first?.record,
+    rows: rest.map(({ record, info }) => ({ line: info.lines, fields: record })),
+    partialTail,
+  };
+}
+
+/** The text up to and including its last newline: a killed writer's partial line is not data. */
+function completeLines(text: string): string {
+  return text.endsWith('\n') ? text : text.slice(0, text.lastIndexOf('\n') + 1);
+}
+
+/**
+ * Cuts a partial last line (a writer killed mid-line, or a NUL-filled tail
+ * after a crash) off the file on disk; returns the text that remains.
+ */
+export function repairTrailingLine(file: string): string {
+  if (!existsSync(file)) return '';
+  const text = readText(file);
+  const complete = completeLines(text);
+  if (complete.length !== text.length) writeTextAtomic(file, complete);
+  return complete;
+}
+
+/**
+ * Appends rows as whole lines in one write, the header first when the file
+ * is empty (checked after repairing a partial last line, so a truncated
+ * header is rewritten rather than lost). A killed process loses at most the
+ * rows it had not yet written and never leaves half a row a reader keeps.
+ * Callers that care what is already in the file (runs.csv) check it first.
  */
 export function appendCsv(file: string, columns: readonly string[], rows: Array<Record<string, unknown>>): void {
   if (rows.length === 0) return;
   mkdirSync(path.dirname(file), { recursive: true });
-  const header = !existsSync(file) || readFileSync(file, 'utf8').length === 0;
-  if (!header) repairTrailingLine(file);
-  const text = stringify(
-    rows.map((row) => columns.map((c) => cell(row[c]))),
-    {
-      header: false,
-    },
-  );
-  appendFileSync(file, (header ? stringify([columns as string[]]) : '') + text);
+  const existing = repairTrailingLine(file);
+  const header = existing.trim() === '' ? stringify([columns as string[]]) : '';
+  const text = stringify(rows.map((row) => columns.map((c) => cell(row[c]))));
+  try {
+    if (header) writeTextAtomic(file, header + text);
+    else appendFileSync(file, text);
+  } catch (error) {
+    throw fileError(file, 'append rows', error);
+  }
 }
 
 /** Writes a whole CSV through a temporary file and a rename. */
 export function writeCsvAtomic(file: string, columns: readonly string[], rows: Array<Record<string, unknown>>): void {
-  mkdirSync(path.dirname(file), { recursive: true });
   const text = stringify([columns as string[], ...rows.map((row) => columns.map((c) => cell(row[c])))]);
   writeTextAtomic(file, text);
 }
 
+/**
+ * Writes a file through a temporary file and a rename, so a reader sees the
+ * old or the new file, never half of one; a failure (disk full, permission)
+ * removes the temporary file and names the target and the cause.
+ */
 export function writeTextAtomic(file: string, text: string | Buffer): void {
-  mkdirSync(path.dirname(file), { recursive: true });
   const temp = `${file}.${process.pid}.tmp`;
-  writeFileSync(temp, text);
-  renameSync(temp, file);
-}
-
-/** If a killed writer left a last line without a newline, cut it off. */
-function repairTrailingLine(file: string): void {
-  const text = readFileSync(file, 'utf8');
-  if (text.endsWith('\n')) return;
-  writeTextAtomic(file, text.slice(0, text.lastIndexOf('\n') + 1));
+  try {
+    mkdirSync(path.dirname(file), { recursive: true });
+    writeFileSync(temp, text);
+    renameSync(temp, file);
+  } catch (error) {
+    try {
+      rmSync(temp, { force: true });
+    } catch {
+      // the temporary file could not be removed either; the error below names the target
+    }
+    throw fileError(file, 'write', error);
+  }
 }
 
 function cell(value: unknown): string {

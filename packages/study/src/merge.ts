@@ -2,7 +2,9 @@ import { copyFileSync, existsSync, mkdirSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { UsageError } from '@curtain/core';
 import { type CsvRow, num, RUN_COLUMNS } from './columns.ts';
-import { readCsv, writeCsvAtomic, writeTextAtomic } from './csv-store.ts';
+import { writeCsvAtomic, writeTextAtomic } from './csv-store.ts';
+import { withFolderLock } from './folder-lock.ts';
+import { readRunRows } from './runs-file.ts';
 
 /** Canonical row order, so merged shards and an unsharded run list rows alike. */
 export function canonicalOrder(a: CsvRow, b: CsvRow): number {
@@ -26,13 +28,17 @@ export function canonicalOrder(a: CsvRow, b: CsvRow): number {
  */
 export function mergeStudies(outDir: string, inputs: string[]): { rows: number; duplicates: number } {
   if (inputs.length === 0) throw new UsageError('pnpm merge: name at least one study folder to merge');
+  // a study appending to outDir meanwhile would lose its rows to the rewrite below
+  return withFolderLock(outDir, () => mergeLocked(outDir, inputs));
+}
+
+function mergeLocked(outDir: string, inputs: string[]): { rows: number; duplicates: number } {
   const byKey = new Map<string, CsvRow>();
   let duplicates = 0;
   for (const dir of [outDir, ...inputs]) {
     const file = path.join(dir, 'runs.csv');
     if (dir !== outDir && !existsSync(file)) throw new UsageError(`${file}: not found; is ${dir} a study folder?`);
-    for (const row of readCsv(file)) {
-      if (!row.run_key) throw new UsageError(`${file}: a row has no run_key; expected curtain's runs.csv`);
+    for (const row of readRunRows(file)) {
       if (byKey.has(row.run_key)) duplicates += 1;
       else byKey.set(row.run_key, row);
     }

@@ -1,8 +1,9 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { UsageError } from '@curtain/core';
 import type { BenchColumn, BenchSuiteName } from '@curtain/zoo';
 import { type CsvRow, num } from './columns.ts';
+import { type ComparableRows, comparableRows, describeSetting, readStudyJson, studySetting } from './comparable.ts';
 import { readCsv, writeCsvAtomic, writeTextAtomic } from './csv-store.ts';
 import { paradigmOf, type ReferenceLevel, referenceLevels } from './figures/references.ts';
 import type { Figure } from './figures/style.ts';
@@ -11,6 +12,7 @@ import { gridPath } from './grid-path.ts';
 import { HYPOTHESIS_COLUMNS, type HypothesisRow, type StudyVerdicts, studyVerdicts } from './hypothesis.ts';
 import { samplesMontage } from './montage.ts';
 import { reportHtml } from './report-html.ts';
+import { readRunRows } from './runs-file.ts';
 import { samplingCostSentence } from './sampling-answer.ts';
 import { latestRuns, SUMMARY_COLUMNS } from './summarize.ts';
 import {
@@ -42,7 +44,9 @@ export const MONTAGE_FILE = path.join(PLOTS_DIR, 'samples-by-budget.png');
 export async function renderReport(dir: string): Promise<ReportFiles> {
   const runsFile = path.join(dir, 'runs.csv');
   if (!existsSync(runsFile)) throw new UsageError(`${runsFile}: not found; run \`pnpm study --out ${dir}\` first`);
-  const rows = readCsv(runsFile);
+  // only rows comparable with each other: the study's dataset, evaluator and samples per FD
+  const comparable = comparableRows(readRunRows(runsFile), studySetting(dir));
+  const rows = comparable.rows;
   const verdicts = studyVerdicts(rows);
   const { summary, paradigms, comparisons, winners, hypothesis } = verdicts;
   writeCsvAtomic(path.join(dir, 'summary.csv'), SUMMARY_COLUMNS, summary as unknown as Array<Record<string, unknown>>);
@@ -53,7 +57,7 @@ export async function renderReport(dir: string): Promise<ReportFiles> {
   const figures = await writeFigures(dir, rows, summary);
   const montage = samplesMontage(dir, summary, paradigmOf(rows));
   if (montage) writeTextAtomic(path.join(dir, MONTAGE_FILE), montage);
-  const markdown = reportMarkdown(dir, rows, verdicts, referenceLevels(rows), figures);
+  const markdown = reportMarkdown(dir, comparable, verdicts, referenceLevels(rows), figures);
   writeTextAtomic(path.join(dir, 'REPORT.md'), markdown);
   writeTextAtomic(path.join(dir, 'REPORT.html'), reportHtml(markdown, dir, markdown.split('\n')[0].replace(/^# /, '')));
   return verdicts;
@@ -122,16 +126,31 @@ function boundTermsLines(rows: CsvRow[]): string[] {
   return lines;
 }
 
-function reportMarkdown(dir: string, rows: CsvRow[], verdicts: StudyVerdicts, references: ReferenceLevel[], figures: Figure[]): string {
+/** Which rows the report used and which it left out, so a reader knows the numbers are comparable. */
+function rowsUsedSentence({ rows, setting, leftOut }: ComparableRows): string {
+  if (!setting) return 'Rows used: none (runs.csv is empty).';
+  const others = [...leftOut].map(([label, n]) => `${n} with ${label}`).join('; ');
+  return `Rows used: the ${rows.length} rows made with ${describeSetting(setting)} (dataset / evaluator / samples per FD)${others ? `; left out as not comparable: ${others}` : '; no rows with another setting'}.`;
+}
+
+function reportMarkdown(
+  dir: string,
+  comparable: ComparableRows,
+  verdicts: StudyVerdicts,
+  references: ReferenceLevel[],
+  figures: Figure[],
+): string {
   const { summary, paradigms, comparisons, winners, hypothesis } = verdicts;
-  const studyFile = path.join(dir, 'study.json');
-  const study = existsSync(studyFile) ? JSON.parse(readFileSync(studyFile, 'utf8')) : {};
+  const rows = comparable.rows;
+  const study = readStudyJson(dir) ?? {};
   const first = rows.find((r) => r.paradigm !== 'reference') ?? rows[0] ?? {};
   const statusCounts = ['ok', 'diverged', 'collapsed']
     .map((s) => `${rows.filter((r) => r.paradigm !== 'reference' && r.status === s).length} ${s}`)
     .join(', ');
   const lines: string[] = [];
   lines.push(`# curtain report: ${study.preset?.name ?? path.basename(dir)} preset on ${first.dataset ?? '?'}`);
+  lines.push('');
+  lines.push(rowsUsedSentence(comparable));
   lines.push('');
   lines.push(
     `Generated from \`runs.csv\` (${rows.length} rows: ${statusCounts}; plus reference rows). Backend **${first.backend ?? '?'}** (${first.blas ?? '?'}, ${first.threads ?? '?'} threads) on ${first.host_cpu ?? '?'}, ${first.host_cores ?? '?'} cores; tfjs ${first.tfjs_version ?? '?'}, Node ${first.node_version ?? '?'}. Evaluator \`${first.evaluator_id ?? '?'}\`, ${first.eval_samples ?? '?'} generated vs real images per FD. Protocol: nested budgets (one run per size and seed, constant learning rate, evaluated as it passes each budget). Each variant and each paradigm is represented per budget by the size (and sampler) with the lowest FD on **selection data** (the preset's selection seeds, separate training runs that no reported number uses; folders without them fall back to cross-fitting, each seed's choice made on the other seeds); intervals are 95% Student-t over the reported seeds, paired where two entries share seeds.`,

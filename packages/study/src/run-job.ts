@@ -11,6 +11,7 @@ import {
   UsageError,
 } from '@curtain/core';
 import { BatchStream, type Dataset, imagesToTensor } from '@curtain/data';
+import { type JobProgress, jobCheckpointDir, removeCheckpoints, resumeModel, saveCheckpoint } from './checkpoint.ts';
 import type { RunRow } from './columns.ts';
 import { CURVES_DIR, CurveWriter, curveStride } from './curves.ts';
 import { gridPath } from './grid-path.ts';
@@ -38,6 +39,12 @@ export interface JobEnvironment {
   log(line: string): void;
   /** Write sample grids for this job (the study does it for the first seed). */
   writeGrids: boolean;
+  /** Seconds of training between resumable checkpoints (besides one at each budget). */
+  checkpointSeconds: number;
+  /** Keep the checkpoints of finished jobs (and a weights snapshot per budget). */
+  keepCheckpoints: boolean;
+  /** Called after each checkpoint is written (tests stop a job here to resume it). */
+  onCheckpoint?(progress: JobProgress): void;
 }
 
 /** FLOPs of one training step of a fresh model of this job (used by --dry-run too). */
@@ -100,7 +107,8 @@ export async function runJob(job: Job, env: JobEnvironment, isSmallestSize: bool
   const { preset, context, dataset } = env;
   if (jobRunKeys(job, preset, context).every((key) => env.doneKeys.has(key))) return;
 
-  const model = createModel(job, dataset);
+  const label = `${job.variant}/${job.size} seed ${job.seed}`;
+  const { model, progress: resumed } = await resumeModel(env.outDir, job.jobKey, () => createModel(job, dataset), env.log);
   const stream = new BatchStream(dataset.train, Number(job.config.batchSize), job.seed);
   const params = model.variables().reduce((total, v) => total + v.size, 0);
   const sampleFlopsCache = new Map<string, number>();
@@ -108,20 +116,33 @@ export async function runJob(job: Job, env: JobEnvironment, isSmallestSize: bool
   let step = 0;
   let flopsPerStep = 0;
   let diverged: DivergedError | undefined;
+  let lastCheckpoint = performance.now();
+  const checkpoint = async () => {
+    const progress: JobProgress = { step, trainSeconds, flopsPerStep, streamPosition: stream.position };
+    await saveCheckpoint(env.outDir, job.jobKey, model, progress);
+    lastCheckpoint = performance.now();
+    env.onCheckpoint?.(progress);
+  };
 
   try {
-    const first = stream.next();
-    const t0 = performance.now();
-    try {
-      flopsPerStep = (await countFlops(() => model.trainStep(first))).total;
-    } catch (error) {
-      if (!(error instanceof DivergedError)) throw error;
-      diverged = error;
-    } finally {
-      first.dispose();
+    if (resumed) {
+      ({ step, trainSeconds, flopsPerStep } = resumed);
+      stream.skip(resumed.streamPosition);
+      env.log(`${label}: resuming from its checkpoint at step ${step}`);
+    } else {
+      const first = stream.next();
+      const t0 = performance.now();
+      try {
+        flopsPerStep = (await countFlops(() => model.trainStep(first))).total;
+      } catch (error) {
+        if (!(error instanceof DivergedError)) throw error;
+        diverged = error;
+      } finally {
+        first.dispose();
+      }
+      trainSeconds += (performance.now() - t0) / 1000;
+      step = 1;
     }
-    trainSeconds += (performance.now() - t0) / 1000;
-    step = 1;
     const reachable = budgetSteps(job, Math.max(flopsPerStep, 1));
     const largestReachable = Math.max(...reachable.map((r) => r.budget));
     const smallest = Math.min(...job.budgets);
@@ -135,14 +156,14 @@ export async function runJob(job: Job, env: JobEnvironment, isSmallestSize: bool
         `${job.variant}/${job.size}: budget ${skipped.toExponential(1)} is below one step (${flopsPerStep.toExponential(2)} FLOPs); skipped`,
       );
     }
-    env.onTrained(flopsPerStep, `${job.variant}/${job.size} seed ${job.seed}`);
+    env.onTrained(flopsPerStep * step, label);
     const curve = new CurveWriter(
       path.join(env.outDir, CURVES_DIR, `${job.jobKey}.csv`),
       curveStride(Math.max(0, ...reachable.map((r) => r.steps))),
     );
 
     for (const { budget, steps } of reachable) {
-      const start = performance.now();
+      let start = performance.now();
       while (!diverged && step < steps) {
         const batch = stream.next();
         try {
@@ -155,7 +176,12 @@ export async function runJob(job: Job, env: JobEnvironment, isSmallestSize: bool
           batch.dispose();
         }
         step += 1;
-        env.onTrained(flopsPerStep, `${job.variant}/${job.size} seed ${job.seed} step ${step}/${steps}`);
+        env.onTrained(flopsPerStep, `${label} step ${step}/${steps}`);
+        if (!diverged && step < steps && (performance.now() - lastCheckpoint) / 1000 >= env.checkpointSeconds) {
+          trainSeconds += (performance.now() - start) / 1000;
+          await checkpoint();
+          start = performance.now();
+        }
       }
       trainSeconds += (performance.now() - start) / 1000;
       const keys = job.samplers.map((s) => runKey(job, budget, s, preset, context));
@@ -226,8 +252,11 @@ export async function runJob(job: Job, env: JobEnvironment, isSmallestSize: bool
       }
       env.appendRows(rows);
       for (const row of rows) env.doneKeys.add(String(row.run_key));
-      await model.save(path.join(env.outDir, 'checkpoints', job.jobKey, `b${budget.toExponential(0)}`));
+      if (diverged) continue; // the remaining budgets get diverged rows; nothing worth resuming
+      await checkpoint();
+      if (env.keepCheckpoints) await model.save(path.join(jobCheckpointDir(env.outDir, job.jobKey), `b${budget.toExponential(0)}`));
     }
+    if (!env.keepCheckpoints) removeCheckpoints(env.outDir, job.jobKey);
   } finally {
     model.dispose();
   }

@@ -2,7 +2,7 @@ import type { tf } from '@curtain/core';
 import { PNG } from 'pngjs';
 import { writeTextAtomic } from './csv-store.ts';
 
-/** Tiles up to rows*cols grayscale images [n, H, W, 1] in [0,1] into one PNG (2 px gutters). */
+/** Tiles up to rows*cols grayscale images [n, H, W, 1] in [0,1] into one PNG (2 px gutters), written atomically. */
 export async function writeSampleGrid(file: string, images: tf.Tensor4D, cols = 8, scale = 2): Promise<void> {
   const [n, h, w] = images.shape;
   const count = Math.min(n, cols * cols);

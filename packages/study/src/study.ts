@@ -3,14 +3,16 @@ import path from 'node:path';
 import { type BackendInfo, hostFingerprint, SeededRng, tf, UsageError } from '@curtain/core';
 import { type Dataset, loadDataset, pixelsPerImage, sampleImages } from '@curtain/data';
 import type { Registry } from '@curtain/zoo';
-import { REFERENCE_VARIANTS, RUN_COLUMNS, type RunRow } from './columns.ts';
-import { appendCsv, readCsv, writeTextAtomic } from './csv-store.ts';
+import { REFERENCE_VARIANTS, type RunRow } from './columns.ts';
+import { writeTextAtomic } from './csv-store.ts';
+import { claimJob, releaseJob, withFolderLock } from './folder-lock.ts';
 import { REAL_GRID } from './grid-path.ts';
 import { type Quality, type QualityJudge, seedFromKey } from './judge.ts';
 import { inShard, type Job, machineKey, type PlanContext, planJobs, referenceKey, type Shard } from './plan.ts';
 import type { Preset } from './presets.ts';
 import { formatDuration, Progress } from './progress.ts';
-import { budgetSteps, jobRunKeys, measureStepFlops, runJob, samplingFlopsEstimate } from './run-job.ts';
+import { budgetSteps, type JobEnvironment, jobRunKeys, measureStepFlops, runJob, samplingFlopsEstimate } from './run-job.ts';
+import { appendRuns, ensureRunsFile, readRunRows } from './runs-file.ts';
 import { writeSampleGrid } from './sample-grid.ts';
 
 export interface StudyOptions {
@@ -24,11 +26,33 @@ export interface StudyOptions {
   shard?: Shard;
   dryRun?: boolean;
   log?: (line: string) => void;
+  /** Seconds of training between resumable checkpoints of a job (default 300; one is also written at each budget). */
+  checkpointSeconds?: number;
+  /** Keep finished jobs' checkpoints (--keep-checkpoints). */
+  keepCheckpoints?: boolean;
+  /** Called after each checkpoint (tests stop a job there to resume it). */
+  onCheckpoint?: JobEnvironment['onCheckpoint'];
+  /**
+   * Where progress goes instead of this process's bar (a worker reports to
+   * its parent's bar, and then counts only the jobs it trains itself).
+   */
+  progress?: ProgressSink;
+  /** Compute the reference rows (data, noise); default: unless this is shard 2 or later. */
+  references?: boolean;
+  /** How often to look again at jobs another study or worker is training (ms). */
+  pollMs?: number;
   /** Load a dataset (tests inject a small synthetic one). */
   loadData?: (name: string, dataDir?: string) => Dataset;
 }
 
 export const RUNS_FILE = 'runs.csv';
+
+/** A progress bar, or a worker's channel to its parent's bar. */
+export interface ProgressSink {
+  begin?(total: number): void;
+  advance(amount: number, label: string): void;
+  finish?(): void;
+}
 
 /** Checks DIR can be created and written before any work starts. */
 export function ensureWritableDir(dir: string, flag = '--out'): void {
@@ -69,8 +93,12 @@ export async function runStudy(opts: StudyOptions): Promise<{ jobs: number; writ
   }
 
   const runsFile = path.join(opts.outDir, RUNS_FILE);
-  const doneKeys = new Set(readCsv(runsFile).map((row) => row.run_key));
-  const startCount = doneKeys.size;
+  const doneKeys = new Set<string>();
+  /** Re-reads the keys in runs.csv (other studies and workers append to it too). */
+  const refreshDone = () => {
+    for (const row of readRunRows(runsFile)) doneKeys.add(row.run_key);
+  };
+  refreshDone();
   writeTextAtomic(
     path.join(opts.outDir, 'study.json'),
     JSON.stringify(
@@ -79,56 +107,94 @@ export async function runStudy(opts: StudyOptions): Promise<{ jobs: number; writ
       2,
     ),
   );
-  const appendRows = (rows: RunRow[]) => appendCsv(runsFile, RUN_COLUMNS, rows);
+  let written = 0;
+  // under the folder lock: re-read the done keys, append only rows nobody wrote meanwhile
+  const appendRows = (rows: RunRow[]) =>
+    withFolderLock(opts.outDir, () => {
+      refreshDone();
+      const fresh = rows.filter((row) => !doneKeys.has(String(row.run_key)));
+      appendRuns(runsFile, fresh, log);
+      for (const row of fresh) doneKeys.add(String(row.run_key));
+      written += fresh.length;
+    });
 
-  if (!opts.shard || opts.shard.index === 1) {
+  withFolderLock(opts.outDir, () => ensureRunsFile(runsFile));
+  if (opts.references ?? (!opts.shard || opts.shard.index === 1)) {
     appendRows(await referenceRows(preset, context, dataset, judge, host, doneKeys));
     await writeRealGrid(path.join(opts.outDir, REAL_GRID), dataset, preset.seeds[0]);
   }
 
-  const pending = jobs.filter((job) => !jobRunKeys(job, preset, context).every((key) => doneKeys.has(key)));
+  const isDone = (job: Job) => jobRunKeys(job, preset, context).every((key) => doneKeys.has(key));
+  const pending = jobs.filter((job) => !isDone(job));
   const work = await estimateWork(pending, dataset, preset);
-  const progress = new Progress(
-    [...work.values()].reduce((a, b) => a + b, 0),
-    'of estimated work (training + sampling FLOPs)',
-  );
+  const totalWork = [...work.values()].reduce((a, b) => a + b, 0);
+  const progress: ProgressSink = opts.progress ?? new Progress(totalWork, 'of estimated work (training + sampling FLOPs)');
+  progress.begin?.(totalWork);
   const firstSeed = preset.seeds[0];
-  for (const job of pending) {
-    const isSmallestSize = job.size === Object.keys(job.entry.sizes)[0];
-    const before = performance.now();
-    let advanced = 0;
-    const advance = (flops: number, label: string) => {
-      const step = Math.min(flops, Math.max(0, (work.get(job.jobKey) ?? 0) - advanced));
-      advanced += step;
-      progress.advance(step, label);
-    };
-    await runJob(
-      job,
-      {
-        dataset,
-        preset,
-        context,
-        judge,
-        host,
-        backend: opts.backend,
-        outDir: opts.outDir,
-        doneKeys,
-        appendRows,
-        onTrained: advance,
-        onEvaluated: advance,
-        log: (line) => log(line),
-        writeGrids: job.seed === firstSeed,
-      },
-      isSmallestSize,
-    );
-    // a job that stopped early (diverged, budgets below one step) still counts as done
-    advance(
-      Number.POSITIVE_INFINITY,
-      `${job.variant}/${job.size} seed ${job.seed} done in ${formatDuration((performance.now() - before) / 1000)}`,
-    );
+  // longest first, so the last job to finish is a short one
+  let queue = [...pending].sort((a, b) => (work.get(b.jobKey) ?? 0) - (work.get(a.jobKey) ?? 0));
+  while (queue.length > 0) {
+    const elsewhere: Job[] = [];
+    for (const job of queue) {
+      let advanced = 0;
+      const advance = (flops: number, label: string) => {
+        const step = Math.min(flops, Math.max(0, (work.get(job.jobKey) ?? 0) - advanced));
+        advanced += step;
+        progress.advance(step, label);
+      };
+      // claim the job under the lock, after re-reading what is done: another study or worker may hold or have finished it
+      const claim = withFolderLock(opts.outDir, () => {
+        refreshDone();
+        if (isDone(job)) return 'done';
+        return claimJob(opts.outDir, job.jobKey) ? 'elsewhere' : 'mine';
+      });
+      if (claim === 'elsewhere') {
+        elsewhere.push(job);
+        continue;
+      }
+      if (claim === 'done') {
+        if (!opts.progress) advance(Number.POSITIVE_INFINITY, `${job.variant}/${job.size} seed ${job.seed} done elsewhere`);
+        continue;
+      }
+      const before = performance.now();
+      try {
+        await runJob(
+          job,
+          {
+            dataset,
+            preset,
+            context,
+            judge,
+            host,
+            backend: opts.backend,
+            outDir: opts.outDir,
+            doneKeys,
+            appendRows,
+            onTrained: advance,
+            onEvaluated: advance,
+            log: (line) => log(line),
+            writeGrids: job.seed === firstSeed,
+            checkpointSeconds: opts.checkpointSeconds ?? 300,
+            keepCheckpoints: opts.keepCheckpoints ?? false,
+            onCheckpoint: opts.onCheckpoint,
+          },
+          job.size === Object.keys(job.entry.sizes)[0],
+        );
+      } finally {
+        releaseJob(opts.outDir, job.jobKey);
+      }
+      // a job that stopped early (diverged, budgets below one step) still counts as done
+      advance(
+        Number.POSITIVE_INFINITY,
+        `${job.variant}/${job.size} seed ${job.seed} done in ${formatDuration((performance.now() - before) / 1000)}`,
+      );
+    }
+    // jobs another study or worker is training: wait for them (a dead holder's claim is taken over)
+    queue = elsewhere;
+    if (queue.length > 0) await new Promise((resolve) => setTimeout(resolve, opts.pollMs ?? 1000));
   }
-  progress.finish();
-  return { jobs: jobs.length, written: doneKeys.size - startCount };
+  progress.finish?.();
+  return { jobs: jobs.length, written };
 }
 
 /** Real held-out images as a sample grid: the reference row of the report's montage. */
@@ -201,7 +267,6 @@ async function referenceRows(
         ...host,
         finished_at: new Date().toISOString(),
       });
-      doneKeys.add(key);
     }
   }
   return rows;

@@ -1,10 +1,10 @@
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { useCpuBackend } from '@curtain/core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { compareReports, mergeStudies, parseShard, readCsv, renderReport, runStudy } from '../src/index.ts';
+import { compareReports, mergeStudies, parseShard, RUN_COLUMNS, readCsv, renderReport, runStudy } from '../src/index.ts';
 import { TOY, TOY_DIVERGING } from './fixtures/toy-paradigm.ts';
 import { toyStudy } from './fixtures/toy-study.ts';
 
@@ -76,7 +76,22 @@ describe('study runner', () => {
     // the same seeds on the same backend give the same FDs: deltas are zero and consistent
     expect(metrics.every((r) => r.change === 0 && r.agree === 'consistent')).toBe(true);
     expect(rows.filter((r) => r.kind === 'winner').every((r) => r.agree === 'yes')).toBe(true);
-    expect(() => compareReports(a, path.join(b, 'missing'))).toThrow(/report folder not found/);
+    expect(() => compareReports(a, path.join(b, 'missing'))).toThrow(/report folder not found: .*missing/);
+    // `pnpm compare A B` as the README documents it
+    const cli = spawnSync(tsx, [path.resolve(__dirname, '../../../scripts/compare.mjs'), a, b], { encoding: 'utf8' });
+    expect(cli.stderr).toBe('');
+    expect(cli.status).toBe(0);
+    expect(cli.stdout).toMatch(/metric\s+fd:toy/);
+    expect(readCsv(path.join(b, 'compare.csv')).filter((r) => r.kind === 'metric').length).toBe(3);
+    const missing = spawnSync(tsx, [path.resolve(__dirname, '../../../scripts/compare.mjs'), a, path.join(b, 'nope')], {
+      encoding: 'utf8',
+    });
+    expect(missing.status).toBe(2);
+    expect(missing.stderr).toMatch(/error: report folder not found: .*nope/);
+    // two folders with no common rows: a refusal, not an empty table
+    const empty = tmp();
+    writeFileSync(path.join(empty, 'runs.csv'), `${RUN_COLUMNS.join(',')}\n`);
+    expect(() => compareReports(a, empty)).toThrow(/have no common rows/);
   }, 180_000);
 
   it('prints the plan on --dry-run and trains nothing', async () => {

@@ -11,7 +11,16 @@ import {
   tf,
   UsageError,
 } from '@curtain/core';
-import { Adam, discretizedLogisticNll, gaussianLogDensity, ParamStore, sampleInChunks } from '@curtain/nn';
+import {
+  Adam,
+  discretizedLogisticNll,
+  gaussianLogDensity,
+  loadTrainingState,
+  ParamStore,
+  sampleInChunks,
+  saveTrainingState,
+  type TrainingParts,
+} from '@curtain/nn';
 import type { HierarchicalVaeConfig, VaeConfig } from './config.ts';
 import { CollapseMonitor } from './health.ts';
 import { type Coding, levelKls, type PassResult, PyramidNetwork } from './pyramid.ts';
@@ -244,10 +253,16 @@ export class PyramidVae implements GenerativeModel {
 
   async save(dir: string): Promise<void> {
     await this.store.save(dir);
+    await saveTrainingState(dir, this.trainingParts());
   }
 
   async load(dir: string): Promise<void> {
     this.store.load(dir);
+    loadTrainingState(dir, this.trainingParts());
+  }
+
+  private trainingParts(): TrainingParts {
+    return { optimizers: { adam: this.adam }, rngs: { noise: this.noise } };
   }
 
   dispose(): void {

@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, writeFileSync } from '
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { checkFolder, claimJob, LOCK_FILE, readRunRows, releaseJob, withFolderLock } from '../src/index.ts';
+import { checkFolder, claimJob, LOCK_FILE, REFERENCE_VARIANTS, readRunRows, releaseJob, withFolderLock } from '../src/index.ts';
 
 const tmp = () => mkdtempSync(path.join(os.tmpdir(), 'curtain-lock-'));
 const tsx = path.resolve(__dirname, '../../../node_modules/.bin/tsx');
@@ -51,7 +51,7 @@ describe('a locked output folder', () => {
       });
     expect(await Promise.all([run(), run()])).toEqual([0, 0]);
     const keys = readRunRows(path.join(dir, 'runs.csv')).map((r) => r.run_key);
-    expect(keys.length).toBe(2 * 3 * 3 + 2 * 3);
+    expect(keys.length).toBe(2 * 3 * 3 + REFERENCE_VARIANTS.length * 3);
     expect(new Set(keys).size).toBe(keys.length);
     expect(readdirSync(path.join(dir, 'claims'))).toEqual([]);
     expect(existsSync(path.join(dir, LOCK_FILE))).toBe(false);

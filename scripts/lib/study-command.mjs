@@ -2,10 +2,12 @@ import path from 'node:path';
 import {
   checkFolder,
   ensureWritableDir,
+  finishSession,
   metricsJudge,
   parseStudyArgs,
   renderReport,
   runStudy,
+  runsCount,
   runWorkers,
   workerIdentity,
   workerProgress,
@@ -32,6 +34,8 @@ export async function studyCommand(argv, { bench }) {
   }
   const started = Date.now();
   const worker = workerIdentity();
+  if (!worker && !args.dryRun) ensureWritableDir(args.outDir);
+  const rowsBefore = worker || args.dryRun ? 0 : runsCount(args.outDir);
   if (!worker && !args.dryRun && args.workers > 1) {
     // the parent: N single-threaded study processes share the folder through its lock and job claims
     ensureWritableDir(args.outDir);
@@ -63,6 +67,7 @@ export async function studyCommand(argv, { bench }) {
       makeJudge: metricsJudge,
       shard: args.shard,
       dryRun: args.dryRun,
+      workers: args.workers,
       keepCheckpoints: args.keepCheckpoints,
       progress: worker ? workerProgress() : undefined,
       references: worker ? worker.index === 1 && (!args.shard || args.shard.index === 1) : undefined,
@@ -70,6 +75,9 @@ export async function studyCommand(argv, { bench }) {
     });
     if (args.dryRun || worker) return; // the parent renders the report once its workers are done
   }
+  // the study's wall time (training and evaluation, all workers), kept in study.json across resumed sessions
+  const session = finishSession(args.outDir, started, args.workers, rowsBefore);
+  log(`study: ${(session.wall_seconds / 60).toFixed(1)} min, ${session.rows_written} rows written`);
   if (bench && args.preset.benchSuites.length > 0 && (!args.shard || args.shard.index === 1)) {
     const suites = args.preset.benchSuites.join(',');
     log(`benchmarks: ${suites}`);

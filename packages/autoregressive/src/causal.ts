@@ -12,25 +12,26 @@ import { tf } from '@curtain/core';
 export function verticalConv(x: tf.Tensor4D, w: tf.Tensor4D, b: tf.Tensor1D): tf.Tensor4D {
   const [kh, kw] = w.shape;
   const side = (kw - 1) / 2;
-  const padded = tf.pad(x, [
+  // padding inside the convolution: kh-1 rows on top, side columns each side (no padded copy of x)
+  const pad: [[number, number], [number, number], [number, number], [number, number]] = [
     [0, 0],
     [kh - 1, 0],
     [side, side],
     [0, 0],
-  ]); // [B, H+kh-1, W+kw-1, C]
-  return tf.add(tf.conv2d(padded, w, 1, 'valid'), b) as tf.Tensor4D; // [B, H, W, out]
+  ];
+  return tf.add(tf.conv2d(x, w, 1, pad), b) as tf.Tensor4D; // [B, H, W, out]
 }
 
 /** Horizontal stack: output (r, c) reads row r, columns c-kw+1..c (mask B: the pixel itself included). */
 export function horizontalConv(x: tf.Tensor4D, w: tf.Tensor4D, b: tf.Tensor1D): tf.Tensor4D {
   const [, kw] = w.shape;
-  const padded = tf.pad(x, [
+  const pad: [[number, number], [number, number], [number, number], [number, number]] = [
     [0, 0],
     [0, 0],
     [kw - 1, 0],
     [0, 0],
-  ]); // [B, H, W+kw-1, C]
-  return tf.add(tf.conv2d(padded, w, 1, 'valid'), b) as tf.Tensor4D; // [B, H, W, out]
+  ];
+  return tf.add(tf.conv2d(x, w, 1, pad), b) as tf.Tensor4D; // [B, H, W, out]
 }
 
 /** Row r takes row r-1 (zeros on top): the vertical stack never sees its own row. */

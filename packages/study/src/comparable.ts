@@ -9,6 +9,8 @@ export interface RowSetting {
   dataset: string;
   evaluator_id: string;
   eval_samples: string;
+  /** Variants the preset scores on fewer samples (evalSamplesOverrides), with their count. */
+  eval_samples_by_variant?: Readonly<Record<string, string>>;
 }
 
 export interface ComparableRows {
@@ -24,7 +26,8 @@ const settingOf = (r: CsvRow): RowSetting => ({ dataset: r.dataset, evaluator_id
 
 /** The parts of study.json that readers use. */
 export interface StudyJson {
-  preset?: { name?: string; evalSamples?: number };
+  preset?: { name?: string; description?: string; evalSamples?: number; evalSamplesOverrides?: Record<string, number> };
+  sessions?: unknown;
   dataset?: string;
   evaluatorId?: string;
 }
@@ -47,7 +50,17 @@ export function readStudyJson(dir: string): StudyJson | undefined {
 export function studySetting(dir: string): RowSetting | undefined {
   const study = readStudyJson(dir);
   if (!study?.dataset || !study.evaluatorId || study.preset?.evalSamples === undefined) return undefined;
-  return { dataset: String(study.dataset), evaluator_id: String(study.evaluatorId), eval_samples: String(study.preset.evalSamples) };
+  const evalSamples = study.preset.evalSamples;
+  const overrides = Object.entries(study.preset.evalSamplesOverrides ?? {}).map(([variant, n]) => [
+    variant,
+    String(Math.min(n, evalSamples)),
+  ]);
+  return {
+    dataset: String(study.dataset),
+    evaluator_id: String(study.evaluatorId),
+    eval_samples: String(evalSamples),
+    ...(overrides.length > 0 ? { eval_samples_by_variant: Object.fromEntries(overrides) } : {}),
+  };
 }
 
 /**
@@ -68,7 +81,9 @@ export function comparableRows(rows: CsvRow[], want?: RowSetting): ComparableRow
   const refSamples = refs.some((r) => r.eval_samples === setting.eval_samples)
     ? setting.eval_samples
     : String(Math.max(...refs.map((r) => Number(r.eval_samples))));
-  const keep = (r: CsvRow) => sameData(r) && r.eval_samples === (r.paradigm === 'reference' ? refSamples : setting.eval_samples);
+  const expected = (r: CsvRow) =>
+    r.paradigm === 'reference' ? refSamples : (setting.eval_samples_by_variant?.[r.variant] ?? setting.eval_samples);
+  const keep = (r: CsvRow) => sameData(r) && r.eval_samples === expected(r);
   const leftOut = new Map<string, number>();
   for (const r of rows.filter((row) => !keep(row))) {
     const label = describeSetting(settingOf(r));

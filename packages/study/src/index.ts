@@ -26,6 +26,7 @@ export * from './sample-grid.ts';
 export * from './selection.ts';
 export * from './stats.ts';
 export * from './study.ts';
+export * from './study-sessions.ts';
 export * from './summarize.ts';
 export * from './verdicts.ts';
 export * from './workers.ts';

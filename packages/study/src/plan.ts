@@ -1,6 +1,6 @@
 import { contentHash, type HostFingerprint, mergeConfig, type ParadigmEntry, type SamplerSetting, UsageError } from '@curtain/core';
 import type { Registry } from '@curtain/zoo';
-import type { Preset } from './presets.ts';
+import { evalSamplesOf, type Preset } from './presets.ts';
 
 /** Version of the evaluation protocol; part of every run key. */
 export const PROTOCOL = 'nested-v1';
@@ -60,17 +60,47 @@ export function planJobs(preset: Preset, registry: Registry, context: PlanContex
   ];
   for (const variant of resolveVariants(preset.variants, registry)) {
     const entry = registry[variant];
-    const sizes = Object.keys(entry.sizes).slice(0, preset.sizeCountOverrides?.[variant] ?? preset.sizeCount);
-    const samplers = preset.samplers === 'all' ? [...entry.samplers] : entry.samplers.slice(0, 1);
+    const sizes = sizesOf(preset, variant, entry);
+    const cap = preset.budgetCaps?.[variant] ?? Number.POSITIVE_INFINITY;
+    const variantBudgets = budgets.filter((b) => b <= cap);
+    if (variantBudgets.length === 0)
+      throw new UsageError(`preset ${preset.name}: no budget of ${variant} is within its cap ${cap.toExponential(0)}`);
+    const samplers = samplersOf(preset, variant, entry);
     for (const size of sizes) {
       const config = { ...mergeConfig(entry.defaults, entry.sizes[size], `${variant} size ${size}`) };
       for (const { seed, split } of seeds) {
-        const jobKey = contentHash({ variant, config, seed, ...context, protocol: PROTOCOL, evalSamples: preset.evalSamples });
-        jobs.push({ jobKey, variant, entry, size, seed, split, config, budgets, samplers });
+        const jobKey = contentHash({ variant, config, seed, ...context, protocol: PROTOCOL, evalSamples: evalSamplesOf(preset, variant) });
+        jobs.push({ jobKey, variant, entry, size, seed, split, config, budgets: variantBudgets, samplers });
       }
     }
   }
   return jobs;
+}
+
+/** The sizes a preset trains for a variant: its explicit list, else the first sizeCount. */
+export function sizesOf(preset: Preset, variant: string, entry: ParadigmEntry): string[] {
+  const listed = preset.sizes?.[variant];
+  if (!listed) return Object.keys(entry.sizes).slice(0, preset.sizeCount);
+  for (const size of listed) {
+    if (!entry.sizes[size]) {
+      throw new UsageError(
+        `preset ${preset.name}: ${variant} has no size '${size}'; expected some of ${Object.keys(entry.sizes).join(', ')}`,
+      );
+    }
+  }
+  if (listed.length === 0) throw new UsageError(`preset ${preset.name}: empty size list for ${variant}`);
+  return [...listed];
+}
+
+/** The samplers a preset scores for a variant: those not in skipSamplers, all of them or the first. */
+export function samplersOf(preset: Preset, variant: string, entry: ParadigmEntry): SamplerSetting[] {
+  const kept = entry.samplers.filter((s) => !preset.skipSamplers?.includes(`${variant}:${s.label}`));
+  if (kept.length === 0) {
+    throw new UsageError(
+      `preset ${preset.name}: skipSamplers leaves ${variant} no sampler (it has ${entry.samplers.map((s) => s.label).join(', ')})`,
+    );
+  }
+  return kept;
 }
 
 /** The key of one row: everything that determines its numbers. */
@@ -81,7 +111,7 @@ export function runKey(job: Job, budget: number, sampler: SamplerSetting, preset
     seed: job.seed,
     budget,
     sampler,
-    evalSamples: preset.evalSamples,
+    evalSamples: evalSamplesOf(preset, job.variant),
     bpdImages: preset.bpdImages,
     ...context,
     protocol: PROTOCOL,

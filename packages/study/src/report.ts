@@ -14,6 +14,7 @@ import { samplesMontage } from './montage.ts';
 import { reportHtml } from './report-html.ts';
 import { readRunRows } from './runs-file.ts';
 import { samplingCostSentence } from './sampling-answer.ts';
+import { describeSessions, sessionsOf } from './study-sessions.ts';
 import { latestRuns, SUMMARY_COLUMNS } from './summarize.ts';
 import {
   COMPARISONS_COLUMNS,
@@ -72,9 +73,10 @@ function answerSentence(winners: WinnerRow[]): string {
         ? `${w.best_mean} is separated from every rival`
         : `${w.best_mean} has the best mean FD (${fmt(w.best_mean_fd)}) but is not separated from every rival`;
     const disagreement = w.fd_vs_class.startsWith('disagree') ? `; FD and the classifier score disagree (${w.fd_vs_class})` : '';
+    const unjudged = w.not_judged ? `; not judged, too few samples: ${w.not_judged}` : '';
     return w.verdict === w.fd_rule
-      ? `${at} **${w.verdict === w.best_mean ? `${w.verdict} wins` : w.verdict}** (${rule}${disagreement})`
-      : `${at} **${w.verdict}**: ${rule}${disagreement}`;
+      ? `${at} **${w.verdict === w.best_mean ? `${w.verdict} wins` : w.verdict}** (${rule}${disagreement}${unjudged})`
+      : `${at} **${w.verdict}**: ${rule}${disagreement}${unjudged}`;
   });
   return `${parts.join('; ')}.`;
 }
@@ -152,6 +154,15 @@ function reportMarkdown(
   lines.push('');
   lines.push(rowsUsedSentence(comparable));
   lines.push('');
+  const wall = describeSessions(sessionsOf(study));
+  if (study.preset?.description || wall) {
+    lines.push(
+      [study.preset?.description ? `Preset: ${study.preset.description}.` : '', wall ? `The study took ${wall}.` : '']
+        .filter(Boolean)
+        .join(' '),
+    );
+    lines.push('');
+  }
   lines.push(
     `Generated from \`runs.csv\` (${rows.length} rows: ${statusCounts}; plus reference rows). Backend **${first.backend ?? '?'}** (${first.blas ?? '?'}, ${first.threads ?? '?'} threads) on ${first.host_cpu ?? '?'}, ${first.host_cores ?? '?'} cores; tfjs ${first.tfjs_version ?? '?'}, Node ${first.node_version ?? '?'}. Evaluator \`${first.evaluator_id ?? '?'}\`, ${first.eval_samples ?? '?'} generated vs real images per FD. Protocol: nested budgets (one run per size and seed, constant learning rate, evaluated as it passes each budget). Each variant and each paradigm is represented per budget by the size (and sampler) with the lowest FD on **selection data** (the preset's selection seeds, separate training runs that no reported number uses; folders without them fall back to cross-fitting, each seed's choice made on the other seeds); intervals are 95% Student-t over the reported seeds, paired where two entries share seeds.`,
   );
@@ -181,14 +192,16 @@ function reportMarkdown(
   lines.push('## Winners per budget');
   lines.push('');
   lines.push(
-    '`fd_rule`: the interval rule on FD; `classifier`: the same rule on the classifier score (higher is better); `verdict`: the FD rule where the sample size allows one.',
+    `\`fd_rule\`: the interval rule on FD; \`classifier\`: the same rule on the classifier score (higher is better); \`verdict\`: the FD rule where the sample size allows one. \`not judged\`: paradigms scored on fewer than ${MIN_VERDICT_SAMPLES} samples, left out of the rule (fewer samples inflate FD): one can block a winner whose mean FD it still beats, but cannot win.`,
   );
   lines.push('');
-  lines.push('| budget (FLOPs) | paradigms | best mean | FD | fd_rule | classifier | FD vs classifier | below mean image? no: | verdict |');
-  lines.push('|---|---|---|---|---|---|---|---|---|');
+  lines.push(
+    '| budget (FLOPs) | paradigms | best mean | FD | fd_rule | classifier | FD vs classifier | below mean image? no: | not judged | verdict |',
+  );
+  lines.push('|---|---|---|---|---|---|---|---|---|---|');
   for (const w of winners)
     lines.push(
-      `| ${fmtFlops(w.budget_flops)} | ${w.paradigms} | ${w.best_mean} | ${fmt(w.best_mean_fd)} | ${w.fd_rule} | ${w.class_rule} | ${w.fd_vs_class} | ${w.not_above_mean_image || '–'} | ${w.verdict} |`,
+      `| ${fmtFlops(w.budget_flops)} | ${w.paradigms} | ${w.best_mean} | ${fmt(w.best_mean_fd)} | ${w.fd_rule} | ${w.class_rule} | ${w.fd_vs_class} | ${w.not_above_mean_image || '–'} | ${w.not_judged || '–'} | ${w.verdict} |`,
     );
   lines.push('');
   lines.push('## Paradigm representatives');

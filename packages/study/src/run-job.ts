@@ -17,7 +17,7 @@ import { CURVES_DIR, CurveWriter, curveStride } from './curves.ts';
 import { gridPath } from './grid-path.ts';
 import { type QualityJudge, seedFromKey } from './judge.ts';
 import { type Job, type PlanContext, runKey } from './plan.ts';
-import type { Preset } from './presets.ts';
+import { evalSamplesOf, type Preset } from './presets.ts';
 import { writeSampleGrid } from './sample-grid.ts';
 
 export interface JobEnvironment {
@@ -212,7 +212,7 @@ export async function runJob(job: Job, env: JobEnvironment, isSmallestSize: bool
           bpd_terms: bpd?.terms ?? '',
           prediction_error_ratio: predictionErrorRatio ?? '',
           network_evals: model.sampleCost({ seed: 0, ...sampler.options }).networkEvals,
-          eval_samples: preset.evalSamples,
+          eval_samples: evalSamplesOf(preset, job.variant),
           evaluator_id: context.evaluatorId,
           dataset: context.dataset,
           protocol: 'nested-v1',
@@ -239,14 +239,14 @@ export async function runJob(job: Job, env: JobEnvironment, isSmallestSize: bool
           sampler,
           job.seed * 1000 + rows.length,
           seedFromKey(keys[i]),
-          preset.evalSamples,
+          evalSamplesOf(preset, job.variant),
           env.judge,
           gridFile,
           sampleFlopsCache,
         );
         rows.push({ ...base, ...evaluation });
         env.onEvaluated?.(
-          samplingFlopsEstimate(flopsPerStep, Number(job.config.batchSize), base.network_evals, preset.evalSamples),
+          samplingFlopsEstimate(flopsPerStep, Number(job.config.batchSize), base.network_evals, evalSamplesOf(preset, job.variant)),
           `${job.variant}/${job.size} seed ${job.seed}: scored ${sampler.label} at ${budget.toExponential(0)}`,
         );
       }

@@ -4,16 +4,18 @@ import { type BackendInfo, hostFingerprint, SeededRng, tf, UsageError } from '@c
 import { type Dataset, loadDataset, pixelsPerImage, sampleImages } from '@curtain/data';
 import type { Registry } from '@curtain/zoo';
 import { REFERENCE_VARIANTS, type RunRow } from './columns.ts';
+import { readStudyJson } from './comparable.ts';
 import { writeTextAtomic } from './csv-store.ts';
 import { claimJob, releaseJob, withFolderLock } from './folder-lock.ts';
 import { REAL_GRID } from './grid-path.ts';
 import { type Quality, type QualityJudge, seedFromKey } from './judge.ts';
-import { inShard, type Job, machineKey, type PlanContext, planJobs, referenceKey, type Shard } from './plan.ts';
-import type { Preset } from './presets.ts';
+import { inShard, type Job, machineKey, type PlanContext, PROTOCOL, planJobs, referenceKey, type Shard } from './plan.ts';
+import { evalSamplesOf, type Preset } from './presets.ts';
 import { formatDuration, Progress } from './progress.ts';
 import { budgetSteps, type JobEnvironment, jobRunKeys, measureStepFlops, runJob, samplingFlopsEstimate } from './run-job.ts';
 import { appendRuns, ensureRunsFile, readRunRows } from './runs-file.ts';
 import { writeSampleGrid } from './sample-grid.ts';
+import { sessionsOf } from './study-sessions.ts';
 
 export interface StudyOptions {
   preset: Preset;
@@ -28,6 +30,8 @@ export interface StudyOptions {
   log?: (line: string) => void;
   /** Seconds of training between resumable checkpoints of a job (default 300; one is also written at each budget). */
   checkpointSeconds?: number;
+  /** Worker processes the study runs in (the dry run's wall-time estimate divides by it). */
+  workers?: number;
   /** Keep finished jobs' checkpoints (--keep-checkpoints). */
   keepCheckpoints?: boolean;
   /** Called after each checkpoint (tests stop a job there to resume it). */
@@ -88,7 +92,7 @@ export async function runStudy(opts: StudyOptions): Promise<{ jobs: number; writ
   );
 
   if (opts.dryRun) {
-    await printPlan(jobs, dataset, log);
+    await printPlan(jobs, dataset, preset, opts.workers ?? 1, log);
     return { jobs: jobs.length, written: 0 };
   }
 
@@ -102,7 +106,15 @@ export async function runStudy(opts: StudyOptions): Promise<{ jobs: number; writ
   writeTextAtomic(
     path.join(opts.outDir, 'study.json'),
     JSON.stringify(
-      { preset, dataset: opts.dataset, source: dataset.source, evaluatorId: judge.evaluatorId, host, protocol: 'nested-v1' },
+      {
+        preset,
+        dataset: opts.dataset,
+        source: dataset.source,
+        evaluatorId: judge.evaluatorId,
+        host,
+        protocol: PROTOCOL,
+        sessions: sessionsOf(readStudyJson(opts.outDir) ?? {}),
+      },
       null,
       2,
     ),
@@ -292,18 +304,30 @@ function referenceImages(variant: (typeof REFERENCE_VARIANTS)[number], dataset: 
   return tf.tensor4d(mean, [n, height, width, channels]); // [n, H, W, C], every image the mean
 }
 
-async function printPlan(jobs: Job[], dataset: Dataset, log: (line: string) => void): Promise<void> {
-  const seen = new Map<string, { flopsPerStep: number; stepMs: number }>();
-  let totalSeconds = 0;
+async function printPlan(jobs: Job[], dataset: Dataset, preset: Preset, workers: number, log: (line: string) => void): Promise<void> {
+  const seen = new Map<string, Awaited<ReturnType<typeof measureStepFlops>>>();
+  let trainSeconds = 0;
+  let sampleSeconds = 0;
   let totalFlops = 0;
-  log('variant   size  seeds  FLOPs/step   steps at each budget            est. train time');
+  log('variant   size  seeds  FLOPs/step   steps at each budget            est. train    est. sampling');
   for (const job of jobs) {
     const id = `${job.variant}/${job.size}`;
     if (!seen.has(id)) seen.set(id, await measureStepFlops(job, dataset));
-    const { flopsPerStep, stepMs } = seen.get(id)!;
+    const { flopsPerStep, stepMs, networkEvals } = seen.get(id)!;
     const steps = budgetSteps(job, flopsPerStep);
     const maxSteps = Math.max(0, ...steps.map((s) => s.steps));
-    totalSeconds += (maxSteps * stepMs) / 1000;
+    // sampling runs at about the training step's FLOP rate (forward passes of the same network)
+    const flopsPerSecond = flopsPerStep / Math.max(stepMs / 1000, 1e-9);
+    const samplingFlops = networkEvals.reduce((sum, evals) => {
+      const scoredBudgets = evals <= preset.everyBudgetMaxEvals ? steps.length : Math.min(1, steps.length);
+      return (
+        sum + scoredBudgets * samplingFlopsEstimate(flopsPerStep, Number(job.config.batchSize), evals, evalSamplesOf(preset, job.variant))
+      );
+    }, 0);
+    const jobTrain = (maxSteps * stepMs) / 1000;
+    const jobSample = samplingFlops / flopsPerSecond;
+    trainSeconds += jobTrain;
+    sampleSeconds += jobSample;
     totalFlops += maxSteps * flopsPerStep;
     if (job.seed !== jobs.find((j) => j.variant === job.variant && j.size === job.size)?.seed) continue;
     const seeds = jobs.filter((j) => j.variant === job.variant && j.size === job.size).length;
@@ -311,11 +335,12 @@ async function printPlan(jobs: Job[], dataset: Dataset, log: (line: string) => v
       `${job.variant.padEnd(9)} ${job.size.padEnd(5)} ${String(seeds).padStart(5)}  ${flopsPerStep.toExponential(2).padStart(9)}   ${steps
         .map((s) => s.steps)
         .join(' / ')
-        .padEnd(30)}  ${formatDuration((maxSteps * stepMs * seeds) / 1000)}`,
+        .padEnd(30)}  ${formatDuration(jobTrain * seeds).padEnd(12)}  ${formatDuration(jobSample * seeds)}`,
     );
   }
+  const parallel = Math.max(1, Math.min(workers, jobs.length));
   log(
-    `total: ${jobs.length} runs, ${totalFlops.toExponential(2)} training FLOPs, about ${formatDuration(totalSeconds)} of training on this backend (plus evaluation)`,
+    `total: ${jobs.length} runs, ${totalFlops.toExponential(2)} training FLOPs, about ${formatDuration(trainSeconds)} of training and ${formatDuration(sampleSeconds)} of sampling in one process on this backend; with ${parallel} worker${parallel === 1 ? '' : 's'} about ${formatDuration((trainSeconds + sampleSeconds) / parallel)} of wall time (from one timed step per variant and size; a loaded machine takes longer)`,
   );
 }
 
@@ -336,7 +361,9 @@ async function estimateWork(jobs: Job[], dataset: Dataset, preset: Preset): Prom
     const training = Math.max(0, ...reachable.map((r) => r.budget));
     const sampling = networkEvals.reduce((sum, evals) => {
       const scoredBudgets = evals <= preset.everyBudgetMaxEvals ? reachable.length : Math.min(1, reachable.length);
-      return sum + scoredBudgets * samplingFlopsEstimate(flopsPerStep, Number(job.config.batchSize), evals, preset.evalSamples);
+      return (
+        sum + scoredBudgets * samplingFlopsEstimate(flopsPerStep, Number(job.config.batchSize), evals, evalSamplesOf(preset, job.variant))
+      );
     }, 0);
     work.set(job.jobKey, training + sampling);
   }

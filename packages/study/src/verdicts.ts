@@ -85,8 +85,15 @@ export interface WinnerRow {
   fd_vs_class: string;
   /** Paradigms whose FD is not separated below the mean-image row (have not learned yet). */
   not_above_mean_image: string;
+  /** Fewest samples per FD among the judged paradigms (all of them where none has enough). */
   eval_samples: number;
-  /** fd_rule where eval_samples >= MIN_VERDICT_SAMPLES, else `no verdict (...)`. */
+  /**
+   * Paradigms scored on fewer than MIN_VERDICT_SAMPLES images (with their n),
+   * left out of the rule: fewer samples inflate FD, so they can block a winner
+   * that they beat even so, but never win.
+   */
+  not_judged: string;
+  /** fd_rule where the judged paradigms have >= MIN_VERDICT_SAMPLES samples, else `no verdict (...)`. */
   verdict: string;
 }
 
@@ -100,6 +107,7 @@ export const WINNER_COLUMNS = [
   'fd_vs_class',
   'not_above_mean_image',
   'eval_samples',
+  'not_judged',
   'verdict',
 ] as const;
 
@@ -214,32 +222,41 @@ const tooFew = (n: number) => `no verdict (${Number.isFinite(n) ? n : '?'} sampl
 
 export function pickWinners(paradigms: ParadigmRow[], pairs: PairRow[]): WinnerRow[] {
   const out: WinnerRow[] = [];
-  for (const [, group] of groupBy(paradigms, (p) => String(p.budget_flops))) {
+  for (const [, all] of groupBy(paradigms, (p) => String(p.budget_flops))) {
+    const enough = (p: ParadigmRow) => p.eval_samples >= MIN_VERDICT_SAMPLES;
+    const judged = all.filter(enough);
+    const group = judged.length > 0 ? judged : all;
+    const unjudged = judged.length > 0 ? all.filter((p) => !enough(p) && Number.isFinite(p.fd_mean)) : [];
     const fd = ruleWinner(group, pairs, 'fd');
     if (!fd.best) continue;
     const cls = ruleWinner(group, pairs, 'class_score');
     const evalSamples = Math.min(...group.map((p) => p.eval_samples));
+    // An unjudged paradigm whose (inflated) FD is still below the winner's mean blocks the verdict.
+    const blockers = unjudged.filter((p) => p.fd_mean <= fd.best!.fd_mean).map((p) => p.paradigm);
+    const rule =
+      blockers.length > 0 && fd.rule === fd.best.paradigm ? `inconclusive (${blockers.join(' ')} lower on fewer samples)` : fd.rule;
     out.push({
-      budget_flops: group[0].budget_flops,
+      budget_flops: all[0].budget_flops,
       paradigms: group
         .filter((p) => Number.isFinite(p.fd_mean))
         .map((p) => p.paradigm)
         .join(' '),
       best_mean: fd.best.paradigm,
       best_mean_fd: fd.best.fd_mean,
-      fd_rule: fd.rule,
+      fd_rule: rule,
       class_rule: cls.rule,
       fd_vs_class: !cls.best
         ? 'no classifier scores'
         : cls.best.paradigm === fd.best.paradigm
           ? 'agree'
           : `disagree (classifier: ${cls.best.paradigm})`,
-      not_above_mean_image: group
+      not_above_mean_image: all
         .filter((p) => p.beats_mean_image === 'no')
         .map((p) => p.paradigm)
         .join(' '),
       eval_samples: evalSamples,
-      verdict: evalSamples >= MIN_VERDICT_SAMPLES ? fd.rule : tooFew(evalSamples),
+      not_judged: unjudged.map((p) => `${p.paradigm} (${p.eval_samples})`).join(' '),
+      verdict: evalSamples >= MIN_VERDICT_SAMPLES ? rule : tooFew(evalSamples),
     });
   }
   return out.sort((a, b) => a.budget_flops - b.budget_flops);

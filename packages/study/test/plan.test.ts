@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { machineKey, planJobs, runKey } from '../src/index.ts';
+import { evalSamplesOf, machineKey, planJobs, runKey } from '../src/index.ts';
 import { TOY } from './fixtures/toy-paradigm.ts';
 import { TOY_PRESET } from './fixtures/toy-study.ts';
 
@@ -18,5 +18,38 @@ describe('run keys', () => {
     expect(key(again)).toBe(key(here));
     expect(key(elsewhere)).not.toBe(key(here));
     expect(key(otherBackend)).not.toBe(key(here));
+  });
+});
+
+describe('what a preset plans per variant', () => {
+  const context = { dataset: 'digits', evaluatorId: 'e', machine: machineKey(host) };
+  const sizes = Object.keys(TOY.sizes);
+  const twoSamplers = { ...TOY, samplers: [...TOY.samplers, { label: 'alt', options: {} }] };
+  const labels = twoSamplers.samplers.map((s) => s.label);
+
+  it('trains the listed sizes where a preset lists them, else the first sizeCount', () => {
+    const listed = planJobs({ ...TOY_PRESET, sizeCount: 1, sizes: { toy: [sizes[1]] } }, { toy: TOY }, context);
+    expect([...new Set(listed.map((j) => j.size))]).toEqual([sizes[1]]);
+    const counted = planJobs({ ...TOY_PRESET, sizeCount: 2 }, { toy: TOY }, context);
+    expect([...new Set(counted.map((j) => j.size))]).toEqual(sizes.slice(0, 2));
+    expect(() => planJobs({ ...TOY_PRESET, sizes: { toy: ['xxl'] } }, { toy: TOY }, context)).toThrow(/toy has no size 'xxl'/);
+  });
+
+  it('leaves out skipped samplers, and refuses to leave a variant none', () => {
+    const [job] = planJobs({ ...TOY_PRESET, samplers: 'all', skipSamplers: [`toy:${labels[0]}`] }, { toy: twoSamplers }, context);
+    expect(job.samplers.map((s) => s.label)).toEqual(labels.slice(1));
+    const [first] = planJobs({ ...TOY_PRESET, samplers: 'first', skipSamplers: [`toy:${labels[0]}`] }, { toy: twoSamplers }, context);
+    expect(first.samplers.map((s) => s.label)).toEqual([labels[1]]);
+    const skipAll = { ...TOY_PRESET, skipSamplers: labels.map((l) => `toy:${l}`) };
+    expect(() => planJobs(skipAll, { toy: twoSamplers }, context)).toThrow(/leaves toy no sampler/);
+  });
+
+  it('scores a variant on its own sample count, capped by evalSamples, and keys its rows by it', () => {
+    const fewer = { ...TOY_PRESET, evalSamples: 64, evalSamplesOverrides: { toy: 16 } };
+    expect(evalSamplesOf(fewer, 'toy')).toBe(16);
+    expect(evalSamplesOf({ ...fewer, evalSamples: 8 }, 'toy')).toBe(8);
+    const [a] = planJobs(fewer, { toy: TOY }, context);
+    const [b] = planJobs({ ...fewer, evalSamplesOverrides: {} }, { toy: TOY }, context);
+    expect(a.jobKey).not.toBe(b.jobKey);
   });
 });

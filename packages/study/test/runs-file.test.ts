@@ -14,6 +14,7 @@ import {
   readRuns,
   renderReport,
   runStudy,
+  studySetting,
   writeTextAtomic,
 } from '../src/index.ts';
 import { toyStudy } from './fixtures/toy-study.ts';
@@ -155,6 +156,19 @@ describe('runs.csv integrity', { timeout: 60_000 }, () => {
         `Rows used: the ${before.length} rows made with synthetic / toy-judge / 16 samples .*left out as not comparable: ${stale.length} with synthetic / toy-judge / 64 samples`,
       ),
     );
+  });
+
+  it('keeps a variant scored on its preset override of the sample count, and only that count', async () => {
+    const dir = tmp();
+    await runStudy(await toyStudy(dir, { seeds: [1], evalSamplesOverrides: { toy: 8 } }));
+    const rows = readRunRows(path.join(dir, 'runs.csv'));
+    expect(rows.filter((r) => r.variant === 'toy').every((r) => r.eval_samples === '8')).toBe(true);
+    const setting = studySetting(dir)!;
+    expect(setting.eval_samples_by_variant).toEqual({ toy: '8' });
+    // a naive setting (one sample count for all) would drop every toy row
+    expect(comparableRows(rows, { ...setting, eval_samples_by_variant: undefined }).rows.some((r) => r.variant === 'toy')).toBe(false);
+    const kept = comparableRows(rows, setting).rows;
+    expect(kept.filter((r) => r.variant === 'toy').length).toBe(rows.filter((r) => r.variant === 'toy').length);
   });
 
   it('names a corrupt study.json instead of a stack trace', async () => {

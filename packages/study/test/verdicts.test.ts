@@ -101,6 +101,23 @@ describe('paradigm winners', () => {
     expect(w.verdict).toMatch(/^no verdict \(128 samples/);
   });
 
+  it('judges the paradigms with enough samples: one scored on fewer is named, never wins, and blocks only a winner it still beats', () => {
+    const judged = [...runs('flow', [100, 101, 102]), ...runs('vae', [150, 151, 152])];
+    // a naive gate (the fewest samples at the budget) would issue no verdict at all
+    const behind = verdictAt([...judged, ...runs('pixelcnn', [300, 301, 302], { samples: 250 })]);
+    expect(behind.verdict).toBe('flow');
+    expect(behind.not_judged).toBe('autoregressive (250)');
+    expect(behind.paradigms.split(' ')).not.toContain('autoregressive');
+    // a naive rule that drops it would still crown flow although its inflated FD is lower
+    const ahead = verdictAt([...judged, ...runs('pixelcnn', [60, 61, 62], { samples: 250 })]);
+    expect(ahead.best_mean).toBe('flow');
+    expect(ahead.verdict).toBe('inconclusive (autoregressive lower on fewer samples)');
+    // where nobody has enough, the gate still withholds the verdict
+    const none = verdictAt(runs('flow', [100, 101, 102], { samples: 250 }).concat(runs('vae', [150, 151, 152], { samples: 250 })));
+    expect(none.verdict).toMatch(/^no verdict \(250 samples/);
+    expect(none.not_judged).toBe('');
+  });
+
   it('lists paradigms not separated below the mean-image row', () => {
     const meanImage = [1, 2].map((seed) => ({ ...row({ variant: 'vae', seed, fd: 300 }), paradigm: 'reference', variant: 'mean-image' }));
     const rows = [...runs('flow', [100, 101, 102]), ...runs('gan', [250, 300, 350]), ...meanImage];

@@ -4,8 +4,11 @@
 // spec, SVG and PNG, the montage, training curves) and columns, valid statuses
 // and likelihood kinds, every preset variant and reference row (data,
 // mean-image, noise) present, no duplicate run keys, the pairwise comparisons
-// and the verdict vocabulary.
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+// and the verdict vocabulary. With --agree it also re-renders a copy of each
+// folder from its own runs.csv (as `pnpm reports --render-only` would) and
+// fails where a committed file differs from what the renderer writes now.
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import {
   COMPARISONS_COLUMNS,
@@ -22,15 +25,58 @@ import {
   RUN_COLUMNS,
   readCsv,
   readRuns,
+  readStudyJson,
+  renderReport,
   SUMMARY_COLUMNS,
   WINNER_COLUMNS,
 } from '@curtain/study';
 import { VARIANTS } from '@curtain/zoo';
 import { runCli } from './lib/cli.mjs';
 
+/** Files under dir, relative, sorted. */
+function filesUnder(dir, prefix = '') {
+  return readdirSync(path.join(dir, prefix), { withFileTypes: true })
+    .flatMap((e) => (e.isDirectory() ? filesUnder(dir, path.join(prefix, e.name)) : [path.join(prefix, e.name)]))
+    .sort();
+}
+
+/** Committed files the renderer would write differently (or not at all) from the folder's own runs.csv. */
+async function disagreements(dir) {
+  const copy = mkdtempSync(path.join(os.tmpdir(), 'curtain-rerender-'));
+  try {
+    cpSync(dir, copy, { recursive: true });
+    await renderReport(copy);
+    const before = new Set(filesUnder(dir));
+    const out = [];
+    for (const file of filesUnder(copy)) {
+      if (!before.has(file)) out.push(`${file}: written by --render-only but not committed`);
+      else if (!readFileSync(path.join(copy, file)).equals(readFileSync(path.join(dir, file))))
+        out.push(`${file}: differs from what --render-only writes from runs.csv`);
+    }
+    return out;
+  } finally {
+    rmSync(copy, { recursive: true, force: true });
+  }
+}
+
 await runCli(async () => {
-  const dir = process.argv[2];
-  if (!dir) throw Object.assign(new Error('usage: check-reports.mjs DIR'), { name: 'UsageError' });
+  const args = process.argv.slice(2);
+  const agree = args.includes('--agree');
+  const dirs = args.filter((a) => a !== '--agree');
+  if (dirs.length === 0) throw Object.assign(new Error('usage: check-reports.mjs [--agree] DIR...'), { name: 'UsageError' });
+  let failed = false;
+  for (const dir of dirs) {
+    const problems = checkFolder(dir);
+    if (agree) problems.push(...(await disagreements(dir)));
+    if (problems.length > 0) {
+      console.error(`report check failed for ${dir}:\n  ${problems.join('\n  ')}`);
+      failed = true;
+    } else console.log(`report ${agree ? 'schema ok and agrees with --render-only' : 'schema ok'}: ${dir}`);
+  }
+  if (failed) process.exit(1);
+});
+
+function checkFolder(dir) {
   const problems = [];
   const need = (cond, message) => cond || problems.push(message);
   for (const file of [
@@ -95,7 +141,9 @@ await runCli(async () => {
     const unscored = /largest budget only/.test(r.note);
     if (r.status === 'ok' && !unscored) need(Number.isFinite(Number(r.fd)) && r.fd !== '', `runs.csv: ok row without FD: ${r.run_key}`);
   }
-  for (const variant of [...VARIANTS, ...REFERENCE_VARIANTS]) {
+  // the variants of the folder's own preset (study.json), every variant where it does not say
+  const variants = readStudyJson(dir)?.preset?.variants ?? VARIANTS;
+  for (const variant of [...variants, ...REFERENCE_VARIANTS]) {
     need(
       runs.some((r) => r.variant === variant),
       `runs.csv: no rows for ${variant}`,
@@ -117,9 +165,5 @@ await runCli(async () => {
     if (Number(w.eval_samples) < MIN_VERDICT_SAMPLES)
       need(noVerdict(w.verdict), `winners.csv: verdict '${w.verdict}' from ${w.eval_samples} samples`);
   }
-  if (problems.length > 0) {
-    console.error(`report schema check failed for ${dir}:\n  ${problems.join('\n  ')}`);
-    process.exit(1);
-  }
-  console.log(`report schema ok: ${dir} (${runs.length} rows, ${hypothesis.length} hypothesis rows)`);
-});
+  return problems;
+}

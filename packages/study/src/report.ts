@@ -4,6 +4,7 @@ import { UsageError } from '@curtain/core';
 import type { BenchColumn, BenchSuiteName } from '@curtain/zoo';
 import { type CsvRow, num } from './columns.ts';
 import { type ComparableRows, comparableRows, describeSetting, readStudyJson, studySetting } from './comparable.ts';
+import { diffusionCrossover } from './crossover.ts';
 import { readCsv, writeCsvAtomic, writeTextAtomic } from './csv-store.ts';
 import { paradigmOf, type ReferenceLevel, referenceLevels } from './figures/references.ts';
 import type { Figure } from './figures/style.ts';
@@ -82,7 +83,8 @@ function answerSentence(winners: WinnerRow[]): string {
 }
 
 function hypothesisSentence(hypothesis: HypothesisRow[]): string {
-  if (hypothesis.length === 0) return 'Not tested: vae, hvae and pcvae rows are missing.';
+  if (hypothesis.length === 0)
+    return 'Not tested here: the hypothesis needs vae, hvae and pcvae rows at a common budget (the standard preset has them).';
   const verdicts = hypothesis.map(
     (h) =>
       `at ${fmtFlops(h.budget_flops)} FLOPs **${h.verdict}** (diffusion − VAE family FD ${fmtInterval(h.diffusion_minus_vae_family, h.diffusion_minus_vae_family_low, h.diffusion_minus_vae_family_high)}: premise ${h.premise}; pcvae − hvae ${fmtInterval(h.pcvae_minus_hvae, h.pcvae_minus_hvae_low, h.pcvae_minus_hvae_high)}; pcvae prediction-error ratio ${fmt(h.pcvae_prediction_error_ratio, 2)})`,
@@ -172,6 +174,8 @@ function reportMarkdown(
   lines.push(
     `Which paradigm (gan, vae family, autoregressive, flow, diffusion) makes the best images (lowest FD) under a fixed training budget? A paradigm wins only where the 95% interval of its FD difference to **every** other paradigm lies below zero (all pairs in \`comparisons.csv\`): ${answerSentence(winners)}`,
   );
+  lines.push('');
+  lines.push(`Does diffusion overtake the VAE family, and where? ${diffusionCrossover(comparisons).sentence}`);
   lines.push('');
   lines.push(`Does predictive coding explain why diffusion beats VAEs? ${hypothesisSentence(hypothesis)}`);
   lines.push('');

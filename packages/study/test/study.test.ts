@@ -101,7 +101,9 @@ describe('study runner', () => {
     expect(result).toEqual({ jobs: 4, written: 0 });
     expect(existsSync(path.join(dir, 'runs.csv'))).toBe(false);
     expect(lines.some((l) => /^toy\s+s\s+2\s+[0-9.]+e\+3\s+\d+ \/ \d+/.test(l))).toBe(true);
-    expect(lines.at(-1)).toMatch(/^total: 4 runs, .* training FLOPs, about .* of training and .* of sampling in one process on this backend; with 1 worker about .* of wall time/);
+    expect(lines.at(-1)).toMatch(
+      /^total: 4 runs, .* training FLOPs, about .* of training and .* of sampling in one process on this backend; with 1 worker about .* of wall time/,
+    );
   });
 
   it('records a diverged run as rows with status diverged, and renders a report', async () => {

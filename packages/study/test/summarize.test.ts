@@ -60,7 +60,9 @@ describe('summaries', () => {
 
 describe('study flags', () => {
   it('rejects an unknown preset, paradigm, malformed budget and bad shard, naming the flag', () => {
-    expect(() => parseStudyArgs(['--preset', 'huge'])).toThrow(/--preset: unknown preset 'huge'; expected one of smoke, quick, standard, full/);
+    expect(() => parseStudyArgs(['--preset', 'huge'])).toThrow(
+      /--preset: unknown preset 'huge'; expected one of smoke, quick, standard, full/,
+    );
     expect(() => parseStudyArgs(['--variants', 'vae,nerf'])).toThrow(/--variants: unknown paradigm 'nerf'/);
     expect(() => parseStudyArgs(['--budgets', '1e11,lots'])).toThrow(/--budgets: malformed budget 'lots'/);
     expect(() => parseStudyArgs(['--shard', '0/2'])).toThrow(/--shard/);

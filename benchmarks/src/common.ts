@@ -61,7 +61,7 @@ export interface Timing {
 }
 
 /** Times `fn` with tinybench (warm-up first); `fn` must read its results back. */
-export async function timeIt(label: string, fn: () => void, budget: TimingBudget): Promise<Timing> {
+export async function timeIt(label: string, fn: () => unknown, budget: TimingBudget): Promise<Timing> {
   const bench = new Bench({
     iterations: budget.iterations,
     time: budget.time,

@@ -5,7 +5,7 @@
 // counter on sample(1)), beside PyTorch doing the same evaluations (peers/sample.py).
 // ms_per_sample is the median sample(n) call / n; peer_ratio = curtain ms /
 // PyTorch ms (above 1: curtain is slower); call_ms_* are per sample(n) call.
-import { countFlops } from '@curtain/core';
+import { countFlops, tf } from '@curtain/core';
 import { PARADIGMS } from '@curtain/zoo';
 import { type ActiveBackend, activateBackend, appendNote, errorNote, PeerRunner, round, sig, timeIt, wantedBackends } from './common.ts';
 import { timeEvaluation } from './evaluation.ts';
@@ -133,15 +133,15 @@ export async function sampleSuite(opts: SuiteOptions = {}, settings: Partial<Sam
           row.network_evals = evals;
           row.n = n;
           let seed = 0;
-          const call = () => {
-            const x = m.sample(n, { ...options, seed: seed++ });
-            x.dataSync(); // read back: async backends finish their work here
+          const call = async () => {
+            const x = await m.sample(n, { ...options, seed: seed++ });
+            await x.data(); // read back: async backends finish their work here
             x.dispose();
           };
           const t0 = performance.now();
-          call(); // also the warm-up of a slow case
+          await call(); // also the warm-up of a slow case
           const probeMs = performance.now() - t0;
-          const flops = await countFlops(() => m.sample(1, options));
+          const flops = await countFlops(async () => tf.dispose(await m.sample(1, options)));
           const budget = budgetFor(probeMs, s);
           if (probeMs > 1000) budget.warmupIterations = 0;
           const t = await timeIt(`sample/${c.variant}/${sampler.label}/${backend.name}`, call, budget);

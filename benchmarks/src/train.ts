@@ -5,7 +5,7 @@
 // Rates are from the median step; peer_ratio = curtain examples/s / PyTorch
 // examples/s (below 1: curtain is slower); params vs peer_params checks that
 // both built the same layers.
-import { type CommonConfig, countFlops, type ImageShape, type JsonValue, tf } from '@curtain/core';
+import { type CommonConfig, countFlops, discardStep, type ImageShape, type JsonValue, readStepStats, tf } from '@curtain/core';
 import { BatchStream, type ImageSet, loadDataset, loadSynthetic } from '@curtain/data';
 import { PARADIGMS } from '@curtain/zoo';
 import {
@@ -164,14 +164,16 @@ export async function trainSuite(opts: SuiteOptions = {}, settings: Partial<Para
         const stream = new BatchStream(set, c.config.batchSize, 7);
         for (let i = 0; i < 4; i++) batches.push(stream.next());
         let k = 0;
-        const step = () => {
-          const stats = m.trainStep(batches[k++ % batches.length]);
+        // one training step with its statistics read back, as the study's loop does with readEvery 1
+        const step = async () => {
+          const stats = await readStepStats(m.trainStep(batches[k++ % batches.length]));
           if (!Number.isFinite(stats.loss)) throw new Error(`loss is ${stats.loss}`);
         };
-        step(); // first call builds kernels and optimiser state
-        const flops = await countFlops(step);
+        await step(); // first call builds kernels and optimiser state
+        const flops = await countFlops(() => m.trainStep(batches[k++ % batches.length]));
+        discardStep(flops.result);
         const t0 = performance.now();
-        step();
+        await step();
         const probeMs = performance.now() - t0;
         const t = await timeIt(`train/${c.variant}/${backend.name}`, step, budgetFor(probeMs, s));
         const ms = t.ms_p50;

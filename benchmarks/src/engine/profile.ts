@@ -5,6 +5,7 @@
 // reference size and each of its samplers (sample(16), or sample(4) for the
 // many-evaluation ones) instead; a fourth argument `train` skips the samplers.
 import '@tensorflow/tfjs';
+import { discardStep, readStepStats } from '@curtain/core';
 import { BatchStream } from '@curtain/data';
 import { PARADIGMS, selectBackend } from '@curtain/zoo';
 import * as tf from '@tensorflow/tfjs-core';
@@ -23,8 +24,8 @@ export async function profileStep(step: () => unknown, steps = 3): Promise<{ ste
   let total = 0;
   for (let i = 0; i < steps; i++) {
     const t0 = performance.now();
-    const info = await tf.profile(() => {
-      step();
+    const info = await tf.profile(async () => {
+      await step();
     });
     total += performance.now() - t0;
     for (const k of info.kernels) {
@@ -54,13 +55,13 @@ async function profileParadigms(filter: string, steps: number, withSamplers: boo
     const model = entry.create(config, shape, 1);
     const stream = new BatchStream(set, config.batchSize, 7);
     const batch = stream.next();
-    model.trainStep(batch);
-    const train = await profileStep(() => model.trainStep(batch), steps);
+    discardStep(model.trainStep(batch));
+    const train = await profileStep(() => readStepStats(model.trainStep(batch)), steps);
     console.log(describe(`${variant} train step`, train.stepMs, train.kernels));
     for (const sampler of withSamplers ? entry.samplers : []) {
       const opts = { ...sampler.options, seed: 3 };
       const n = model.sampleCost(opts).networkEvals === 1 ? 16 : 4;
-      const s = await profileStep(() => tf.dispose(model.sample(n, opts)), 1);
+      const s = await profileStep(async () => tf.dispose(await model.sample(n, opts)), 1);
       console.log(describe(`${variant} ${sampler.label} sample(${n})`, s.stepMs, s.kernels));
     }
     batch.dispose();

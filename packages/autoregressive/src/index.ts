@@ -1,13 +1,13 @@
 import type { ParadigmEntry } from '@curtain/core';
 import { PIXELCNN_DEFAULTS, type PixelCnnConfig } from './config.ts';
-import { PixelCnnModel } from './model.ts';
+import { PixelCnnModel, type PixelCnnSampleOptions } from './model.ts';
 
 export { PIXELCNN_DEFAULTS, type PixelCnnConfig } from './config.ts';
-export { PixelCnnModel } from './model.ts';
+export { PixelCnnModel, type PixelCnnSampleOptions } from './model.ts';
 export { PixelCnnNetwork } from './network.ts';
 
 /** PixelCNN: exact likelihood, H*W network evaluations per sample. */
-export const PIXELCNN: ParadigmEntry<PixelCnnConfig> = {
+export const PIXELCNN: ParadigmEntry<PixelCnnConfig, PixelCnnSampleOptions> = {
   variant: 'pixelcnn',
   family: 'autoregressive',
   defaults: PIXELCNN_DEFAULTS,

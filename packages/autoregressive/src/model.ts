@@ -10,15 +10,14 @@ import {
   type GenerativeModel,
   type ImageShape,
   mergeConfig,
-  type RunStatus,
   type SampleCost,
-  type SampleOptions,
   SeededRng,
-  type StepStats,
+  type StepTensors,
+  type TemperatureOptions,
   tf,
   UsageError,
 } from '@curtain/core';
-import { Adam, allFinite, loadTrainingState, ParamStore, saveTrainingState, softmaxCrossEntropy, type TrainingParts } from '@curtain/nn';
+import { Adam, loadTrainingState, ParamStore, saveTrainingState, softmaxCrossEntropy, type TrainingParts } from '@curtain/nn';
 import { PIXELCNN_DEFAULTS, type PixelCnnConfig } from './config.ts';
 import { PixelCnnNetwork } from './network.ts';
 
@@ -26,14 +25,16 @@ const LN2 = Math.log(2);
 /** Images sampled or scored per network batch. */
 const CHUNK = 256;
 
-export class PixelCnnModel implements GenerativeModel {
+/** PixelCNN samples with a softmax temperature (1: the model's own distribution). */
+export type PixelCnnSampleOptions = TemperatureOptions;
+
+export class PixelCnnModel implements GenerativeModel<PixelCnnSampleOptions> {
   readonly family = 'autoregressive' as const;
   readonly variant = 'pixelcnn';
   readonly config: Readonly<PixelCnnConfig>;
   private readonly store: ParamStore;
   private readonly network: PixelCnnNetwork;
   private readonly optimizer: Adam;
-  private lastLoss = 0;
 
   constructor(
     overrides: Partial<PixelCnnConfig>,
@@ -81,21 +82,19 @@ export class PixelCnnModel implements GenerativeModel {
     return this.shape.height * this.shape.width * this.shape.channels;
   }
 
-  trainStep(batch: tf.Tensor4D): StepStats {
-    const stats = this.optimizer.step(() => tf.div(tf.mean(this.nllPerImage(batch)), this.dims() * LN2) as tf.Scalar);
-    this.lastLoss = stats.loss;
-    return { ...stats, bitsPerDim: stats.loss };
+  /** One Adam step on the negative log-likelihood; loss in bits/dim. */
+  trainStep(batch: tf.Tensor4D): StepTensors {
+    return this.optimizer.step(() => tf.div(tf.mean(this.nllPerImage(batch)), this.dims() * LN2) as tf.Scalar);
   }
 
-  bitsPerDim(batch: tf.Tensor4D): BitsPerDim {
+  async bitsPerDim(batch: tf.Tensor4D): Promise<BitsPerDim> {
     const n = batch.shape[0];
     let totalNats = 0;
     for (let start = 0; start < n; start += CHUNK) {
       const size = Math.min(CHUNK, n - start);
-      totalNats += tf.tidy(() => {
-        const part = tf.slice(batch, [start, 0, 0, 0], [size, -1, -1, -1]);
-        return tf.sum(this.nllPerImage(part)).dataSync()[0];
-      });
+      const nats = tf.tidy(() => tf.sum(this.nllPerImage(tf.slice(batch, [start, 0, 0, 0], [size, -1, -1, -1]))));
+      totalNats += (await nats.data())[0];
+      nats.dispose();
     }
     return { value: totalNats / (n * this.dims() * LN2), kind: 'exact' };
   }
@@ -104,7 +103,7 @@ export class PixelCnnModel implements GenerativeModel {
    * Ancestral sampling in raster order: H*W network evaluations per batch, each
    * on the rows that can influence the current pixel only (network.rowReach).
    */
-  sample(n: number, opts: SampleOptions): tf.Tensor4D {
+  async sample(n: number, opts: PixelCnnSampleOptions): Promise<tf.Tensor4D> {
     const rng = new SeededRng(opts.seed);
     const temperature = opts.temperature ?? 1;
     if (!(temperature > 0)) throw new UsageError(`pixelcnn: temperature must be > 0, got ${temperature}`);
@@ -112,22 +111,21 @@ export class PixelCnnModel implements GenerativeModel {
     const out = new Float32Array(n * h * w);
     for (let start = 0; start < n; start += CHUNK) {
       const size = Math.min(CHUNK, n - start);
-      const canvas = this.sampleChunk(size, temperature, rng); // levels in [-1, 1] network scale
+      const canvas = await this.sampleChunk(size, temperature, rng); // levels in [-1, 1] network scale
       for (let i = 0; i < canvas.length; i++) out[start * h * w + i] = (canvas[i] + 1) / 2;
     }
     return tf.tensor4d(out, [n, h, w, 1]);
   }
 
-  private sampleChunk(n: number, temperature: number, rng: SeededRng): Float32Array {
+  private async sampleChunk(n: number, temperature: number, rng: SeededRng): Promise<Float32Array> {
     const { height: h, width: w } = this.shape;
     const levels = this.config.levels;
     const canvas = new Float32Array(n * h * w); // network input scale [-1, 1]; 0 where not yet sampled
     for (let r = 0; r < h; r++) {
       for (let c = 0; c < w; c++) {
-        const probs = tf.tidy(() => {
-          const x = tf.tensor4d(canvas, [n, h, w, 1]);
-          return tf.softmax(tf.div(this.network.logitsAt(x, r, c), temperature)).dataSync() as Float32Array; // [n, levels]
-        });
+        const probsTensor = tf.tidy(() => tf.softmax(tf.div(this.network.logitsAt(tf.tensor4d(canvas, [n, h, w, 1]), r, c), temperature))); // [n, levels]
+        const probs = (await probsTensor.data()) as Float32Array;
+        probsTensor.dispose();
         for (let i = 0; i < n; i++) {
           let u = rng.uniform();
           let level = levels - 1;
@@ -145,13 +143,8 @@ export class PixelCnnModel implements GenerativeModel {
     return canvas;
   }
 
-  sampleCost(_opts: SampleOptions): SampleCost {
+  sampleCost(_opts: PixelCnnSampleOptions): SampleCost {
     return { networkEvals: this.shape.height * this.shape.width };
-  }
-
-  health(): RunStatus {
-    if (!Number.isFinite(this.lastLoss)) return 'diverged';
-    return allFinite(this.store.variables()) ? 'ok' : 'diverged';
   }
 
   /** The network's logits for a batch in [0, 1] (tests: causality). [B, H, W, 1] -> [B, H, W, levels] */

@@ -57,17 +57,3 @@ export function stableStringify(value: unknown): string {
 export function contentHash(value: unknown): string {
   return createHash('sha256').update(stableStringify(value)).digest('hex').slice(0, 16);
 }
-
-/** Parses a config back from JSON text, checking it is a plain object. */
-export function parseConfig(text: string, where = 'config'): ModelConfig {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch (error) {
-    throw new UsageError(`${where}: not valid JSON (${(error as Error).message})`);
-  }
-  if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) {
-    throw new UsageError(`${where}: expected a JSON object`);
-  }
-  return parsed as ModelConfig;
-}

@@ -7,25 +7,36 @@ export type Family = 'gan' | 'vae' | 'autoregressive' | 'flow' | 'diffusion';
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
 export type ModelConfig = { readonly [key: string]: JsonValue };
 
-/** Numbers a training step reports; all already read back from the device. */
-export interface StepStats {
+/**
+ * What a training step returns: named device-resident scalars, never read back
+ * by the model. The caller owns them: it reads them with readStepStats (every
+ * k steps) or disposes them.
+ */
+export interface StepTensors {
   /** The objective the optimiser minimised (nats or bits, see the model). */
+  loss: tf.Scalar;
+  /** Extra named scalars (recon, kl, d_loss, ...). */
+  [name: string]: tf.Scalar;
+}
+
+/** A step's statistics read back from the device (see readStepStats). */
+export interface StepStats {
   loss: number;
-  /** Extra named scalars (kl, reconstruction, d_loss, g_loss, ...). */
   [name: string]: number;
 }
 
+/**
+ * What every sampler needs. A paradigm extends it with its own typed settings
+ * (DDPM's sampler and steps, a temperature) in its own package.
+ */
 export interface SampleOptions {
   /** Seed for the sampler's noise: same seed, same backend -> same images. */
   seed: number;
-  /** Sampler name where a model has several ('ddpm', 'ddim'). */
-  sampler?: string;
-  /** Number of sampler steps where it is a dial (DDIM's S). */
-  steps?: number;
-  /** Softmax/latent temperature where supported; 1 is the model's own. */
+}
+
+/** Options of the samplers that have a temperature (1 is the model's own). */
+export interface TemperatureOptions extends SampleOptions {
   temperature?: number;
-  /** DDIM's eta. */
-  eta?: number;
 }
 
 export interface SampleCost {
@@ -48,27 +59,34 @@ export type RunStatus = 'ok' | 'diverged' | 'collapsed';
 /**
  * The contract every paradigm implements. A model owns its variables and its
  * optimisers; `trainStep` performs exactly one optimiser step (a GAN updates
- * both networks) and returns numbers, so callers never hold tensors from it.
+ * both networks) and returns its statistics as tensors without reading them
+ * back, so a GPU backend never waits on the host. Sampling and likelihoods are
+ * asynchronous for the same reason. `O` is the paradigm's sampler options.
  */
-export interface GenerativeModel {
+export interface GenerativeModel<O extends SampleOptions = SampleOptions> {
   readonly family: Family;
   readonly variant: string;
   readonly config: ModelConfig;
-  /** batch: [B, H, W, C] float32 in [0, 1], values on the 8-bit grid k/255. */
-  trainStep(batch: tf.Tensor4D): StepStats;
+  /** batch: [B, H, W, C] float32 in [0, 1], values on the 8-bit grid k/255. The caller owns the result. */
+  trainStep(batch: tf.Tensor4D): StepTensors;
+  /** Statistics the training loop read back (not every step: every k-th and the last); feeds health checks. */
+  observe?(stats: StepStats): void;
   /** n images [n, H, W, C] in [0, 1]. The caller disposes the result. */
-  sample(n: number, opts: SampleOptions): tf.Tensor4D;
-  sampleCost(opts: SampleOptions): SampleCost;
+  sample(n: number, opts: O): Promise<tf.Tensor4D>;
+  sampleCost(opts: O): SampleCost;
   /** Average negative log-likelihood of the batch in bits per dimension. */
-  bitsPerDim?(batch: tf.Tensor4D): BitsPerDim;
+  bitsPerDim?(batch: tf.Tensor4D): Promise<BitsPerDim>;
   /**
    * Treatment check of a hierarchy with per-scale predictions (hvae, pcvae):
    * mean over levels 2..L of E||x_l - prediction_l||^2 / Var(x_l) on the
    * batch (held-out images). Below 0.5 the coarser levels really predict.
    */
-  predictionErrorRatio?(batch: tf.Tensor4D): number;
-  /** Model-specific health check run by the study after training. */
-  health?(): RunStatus;
+  predictionErrorRatio?(batch: tf.Tensor4D): Promise<number>;
+  /**
+   * Model-specific health check run by the study after training: 'collapsed'
+   * where the model can tell. Divergence is the training loop's finding.
+   */
+  health?(): Promise<RunStatus>;
   /** All trainable variables (for parameter counts and checkpoints). */
   variables(): tf.Variable[];
   save(dir: string): Promise<void>;
@@ -83,9 +101,6 @@ export interface ImageShape {
   channels: number;
 }
 
-/** What a registry entry needs to build a model. */
-export type ModelFactory<C extends ModelConfig = ModelConfig> = (config: Partial<C>, shape: ImageShape, seed: number) => GenerativeModel;
-
 /**
  * Every config carries these knobs, so the study can size and train any
  * variant the same way. `width` and `depth` scale the network.
@@ -99,25 +114,25 @@ export interface CommonConfig {
 }
 
 /** A way to sample a model the study reports separately (DDPM vs DDIM at S steps). */
-export interface SamplerSetting {
+export interface SamplerSetting<O extends SampleOptions = SampleOptions> {
   /** Label used in reports: 'ddpm', 'ddim-20'. */
   label: string;
-  options: Omit<SampleOptions, 'seed'>;
+  options: Omit<O, 'seed'>;
 }
 
 /**
  * What a paradigm package exports for the study and the benchmarks: how to
  * build it, its defaults, the sizes the study tries, and its samplers.
  */
-export interface ParadigmEntry<C extends CommonConfig = CommonConfig> {
+export interface ParadigmEntry<C extends CommonConfig = CommonConfig, O extends SampleOptions = SampleOptions> {
   variant: string;
   family: Family;
   defaults: Readonly<C>;
-  create(config: Partial<C>, shape: ImageShape, seed: number): GenerativeModel;
+  create(config: Partial<C>, shape: ImageShape, seed: number): GenerativeModel<O>;
   /** Named overrides, smallest first: the study picks the best per budget. */
   sizes: Readonly<Record<string, Partial<C>>>;
   /** The size the benchmarks time. */
   referenceSize: string;
   /** At least one; the first is the default. */
-  samplers: readonly SamplerSetting[];
+  samplers: readonly SamplerSetting<O>[];
 }

@@ -176,17 +176,18 @@ export interface FlopCount {
 type ProfileKernel = { name: string; inputShapes: number[][]; outputShapes: number[][]; kernelTimeMs: number | { error: string } };
 
 /**
- * Runs `fn` once under tf.profile and counts the FLOPs of every kernel it ran.
- * `fn` must return numbers or nothing (any tensors it returns are disposed).
+ * Runs `fn` once under tf.profile (awaiting it if it is asynchronous) and
+ * counts the FLOPs of every kernel it ran. What `fn` returns is handed back
+ * as `result`, untouched: the caller owns any tensors in it.
  */
-export async function countFlops(fn: () => unknown): Promise<FlopCount> {
+export async function countFlops<T>(fn: () => T | Promise<T>): Promise<FlopCount & { result: T }> {
   const start = performance.now();
-  const info = await tf.profile(() => {
-    const result = fn();
-    return (result instanceof tf.Tensor ? result : []) as tf.TensorContainer;
+  let result: T | undefined;
+  const info = await tf.profile(async () => {
+    result = await fn();
+    return [];
   });
   const ms = performance.now() - start;
-  if (info.result instanceof tf.Tensor) info.result.dispose();
   const perKernel = new Map<string, { flops: number; calls: number; ms: number }>();
   let total = 0;
   for (const k of info.kernels as unknown as ProfileKernel[]) {
@@ -199,5 +200,5 @@ export async function countFlops(fn: () => unknown): Promise<FlopCount> {
     perKernel.set(k.name, entry);
   }
   const byKernel = [...perKernel.entries()].map(([kernel, e]) => ({ kernel, ...e })).sort((a, b) => b.flops - a.flops);
-  return { total, byKernel, kernelCalls: info.kernels.length, ms };
+  return { total, byKernel, kernelCalls: info.kernels.length, ms, result: result as T };
 }

@@ -6,4 +6,5 @@ export * from './flops.ts';
 export * from './host.ts';
 export * from './leak.ts';
 export * from './rng.ts';
+export * from './steps.ts';
 export { tf } from './tf.ts';

@@ -1,4 +1,5 @@
 import { type CommonConfig, frozenDefaults } from '@curtain/core';
+import type { ScheduleKind } from './schedule.ts';
 
 export interface DdpmConfig extends CommonConfig {
   /** Base channels of the U-Net (level 28x28: width, level 14x14 and 7x7: 2 * width). */
@@ -12,7 +13,7 @@ export interface DdpmConfig extends CommonConfig {
   /** Diffusion steps T. */
   timesteps: number;
   /** 'linear' (Ho et al. 2020, rescaled by 1000 / T) or 'cosine' (Nichol & Dhariwal 2021). */
-  schedule: string;
+  schedule: ScheduleKind;
   /** Decay of the weight average used for sampling and the bound. */
   emaDecay: number;
   /** Clip the predicted x0 to [-1, 1] while sampling (not in the bound). */

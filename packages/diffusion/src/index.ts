@@ -1,17 +1,17 @@
 import type { ImageShape, ParadigmEntry } from '@curtain/core';
 import { DDPM_DEFAULTS, type DdpmConfig } from './config.ts';
-import { DdpmModel } from './model.ts';
+import { DdpmModel, type DdpmSampleOptions } from './model.ts';
 
 export { type BoundTerms, boundTimesteps, variationalBound } from './bound.ts';
 export { DDPM_DEFAULTS, type DdpmConfig } from './config.ts';
 export { qSample, qStep } from './forward.ts';
-export { DdpmModel } from './model.ts';
+export { DdpmModel, type DdpmSampleOptions, type DdpmSamplerName } from './model.ts';
 export { ddimSteps, type EpsModel, sampleDdim, sampleDdpm } from './samplers.ts';
-export { makeSchedule, type NoiseSchedule } from './schedule.ts';
+export { makeSchedule, type NoiseSchedule, type ScheduleKind } from './schedule.ts';
 export { timeFeatures } from './time-embedding.ts';
 export { buildUNet } from './unet.ts';
 
-export const DDPM: ParadigmEntry<DdpmConfig> = {
+export const DDPM: ParadigmEntry<DdpmConfig, DdpmSampleOptions> = {
   variant: 'ddpm',
   family: 'diffusion',
   defaults: DDPM_DEFAULTS,

@@ -5,15 +5,13 @@
 import path from 'node:path';
 import {
   type BitsPerDim,
-  DivergedError,
   type GenerativeModel,
   type ImageShape,
   mergeConfig,
-  type RunStatus,
   type SampleCost,
   type SampleOptions,
   SeededRng,
-  type StepStats,
+  type StepTensors,
   tf,
   UsageError,
 } from '@curtain/core';
@@ -38,7 +36,19 @@ import { buildUNet, type EpsNetwork } from './unet.ts';
 const SAMPLE_CHUNK = 256;
 const TIME_DIM = 32;
 
-export class DdpmModel implements GenerativeModel {
+/** The two reverse processes: ancestral DDPM (T evaluations) and DDIM (S evaluations). */
+export type DdpmSamplerName = 'ddpm' | 'ddim';
+
+export interface DdpmSampleOptions extends SampleOptions {
+  /** Default 'ddpm'. */
+  sampler?: DdpmSamplerName;
+  /** DDIM's S (default 50). */
+  steps?: number;
+  /** DDIM's eta: 0 is deterministic (default 0). */
+  eta?: number;
+}
+
+export class DdpmModel implements GenerativeModel<DdpmSampleOptions> {
   readonly family = 'diffusion' as const;
   readonly variant = 'ddpm';
   readonly config: Readonly<DdpmConfig>;
@@ -50,7 +60,6 @@ export class DdpmModel implements GenerativeModel {
   private readonly rng: SeededRng;
   /** Seeds of the bound's Monte Carlo draws: fresh per bitsPerDim call, reproducible per model seed. */
   private readonly boundRng: SeededRng;
-  private diverged = false;
   /** U-Net evaluations made by sample() and bitsPerDim() (for cost checks). */
   networkEvaluations = 0;
 
@@ -79,28 +88,22 @@ export class DdpmModel implements GenerativeModel {
       return this.net(x, timeFeatures([t], TIME_DIM)); // [B, H, W, C]
     });
 
-  trainStep(batch: tf.Tensor4D): StepStats {
+  trainStep(batch: tf.Tensor4D): StepTensors {
     const n = batch.shape[0];
     const ts = Array.from({ length: n }, () => 1 + this.rng.int(this.config.timesteps));
     const noiseSeed = this.rng.nextSeed();
-    let stats: StepStats;
-    try {
-      stats = this.optimizer.step(() => {
-        const x0 = tf.sub(tf.mul(batch, 2), 1) as tf.Tensor4D; // [B, H, W, C] in [-1, 1]
-        const noise = tf.randomNormal(batch.shape, 0, 1, 'float32', noiseSeed) as tf.Tensor4D;
-        const xt = qSample(this.schedule, x0, ts, noise); // [B, H, W, C]
-        const predicted = this.net(xt, timeFeatures(ts, TIME_DIM)); // [B, H, W, C]
-        return tf.mean(tf.square(tf.sub(predicted, noise))) as tf.Scalar;
-      });
-    } catch (error) {
-      if (error instanceof DivergedError) this.diverged = true;
-      throw error;
-    }
+    const stats = this.optimizer.step(() => {
+      const x0 = tf.sub(tf.mul(batch, 2), 1) as tf.Tensor4D; // [B, H, W, C] in [-1, 1]
+      const noise = tf.randomNormal(batch.shape, 0, 1, 'float32', noiseSeed) as tf.Tensor4D;
+      const xt = qSample(this.schedule, x0, ts, noise); // [B, H, W, C]
+      const predicted = this.net(xt, timeFeatures(ts, TIME_DIM)); // [B, H, W, C]
+      return tf.mean(tf.square(tf.sub(predicted, noise))) as tf.Scalar;
+    });
     this.average.update();
     return stats;
   }
 
-  sample(n: number, opts: SampleOptions): tf.Tensor4D {
+  async sample(n: number, opts: DdpmSampleOptions): Promise<tf.Tensor4D> {
     const sampler = opts.sampler ?? 'ddpm';
     if (sampler !== 'ddpm' && sampler !== 'ddim') throw new UsageError(`ddpm: unknown sampler '${sampler}'; expected 'ddpm' or 'ddim'`);
     const { height, width, channels } = this.shape;
@@ -119,7 +122,7 @@ export class DdpmModel implements GenerativeModel {
     );
   }
 
-  sampleCost(opts: SampleOptions): SampleCost {
+  sampleCost(opts: DdpmSampleOptions): SampleCost {
     const sampler = opts.sampler ?? 'ddpm';
     if (sampler === 'ddpm') return { networkEvals: this.config.timesteps };
     if (sampler === 'ddim') return { networkEvals: opts.steps ?? 50 };
@@ -133,7 +136,7 @@ export class DdpmModel implements GenerativeModel {
    * K-term Monte Carlo estimate; 0 evaluates every term. Each call draws
    * fresh strata and noise (reproducible per model seed) unless `seed` is given.
    */
-  bitsPerDim(batch: tf.Tensor4D, timesteps = this.config.boundTimesteps, seed = this.boundRng.nextSeed()): BitsPerDim {
+  async bitsPerDim(batch: tf.Tensor4D, timesteps = this.config.boundTimesteps, seed = this.boundRng.nextSeed()): Promise<BitsPerDim> {
     const dims = this.shape.height * this.shape.width * this.shape.channels;
     const sums = { prior: 0, last: 0, middle: 0, decoder: 0, total: 0 };
     this.average.withAverage(() => {
@@ -151,10 +154,6 @@ export class DdpmModel implements GenerativeModel {
       kind: 'bound',
       terms: { prior: bits(sums.prior), 't=T': bits(sums.last), 't=2..T-1': bits(sums.middle), 't=1 decoder': bits(sums.decoder) },
     };
-  }
-
-  health(): RunStatus {
-    return this.diverged ? 'diverged' : 'ok';
   }
 
   variables(): tf.Variable[] {

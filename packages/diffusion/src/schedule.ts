@@ -15,7 +15,10 @@ export interface NoiseSchedule {
   posteriorVariance: Float64Array;
 }
 
-export function makeSchedule(kind: string, T: number): NoiseSchedule {
+/** The noise schedules makeSchedule builds. */
+export type ScheduleKind = 'linear' | 'cosine';
+
+export function makeSchedule(kind: ScheduleKind, T: number): NoiseSchedule {
   if (!Number.isInteger(T) || T < 2) throw new UsageError(`timesteps must be an integer >= 2, got ${T}`);
   const beta = new Float64Array(T + 1);
   if (kind === 'linear') {

@@ -14,7 +14,7 @@ function meanVar(t: tf.Tensor): [number, number] {
 }
 
 describe('noise schedules', () => {
-  for (const kind of ['linear', 'cosine']) {
+  for (const kind of ['linear', 'cosine'] as const) {
     it(`${kind}: betas in (0, 1), alphaBar decreasing from 1 towards 0`, () => {
       const s = makeSchedule(kind, 200);
       expect(s.alphaBar[0]).toBe(1);
@@ -29,7 +29,7 @@ describe('noise schedules', () => {
   }
 
   it('rejects an unknown schedule and a too-small T', () => {
-    expect(() => makeSchedule('quadratic', 10)).toThrow(/linear' or 'cosine/);
+    expect(() => makeSchedule('quadratic' as never, 10)).toThrow(/linear' or 'cosine/);
     expect(() => makeSchedule('cosine', 1)).toThrow(/timesteps/);
   });
 });

@@ -1,13 +1,13 @@
 import type { ParadigmEntry } from '@curtain/core';
 import { FLOW_DEFAULTS, type FlowConfig } from './config.ts';
-import { FlowModel } from './model.ts';
+import { FlowModel, type FlowSampleOptions } from './model.ts';
 
 export { FLOW_DEFAULTS, type FlowConfig } from './config.ts';
-export { FlowModel } from './model.ts';
+export { FlowModel, type FlowSampleOptions } from './model.ts';
 export { RealNvp } from './realnvp.ts';
 
 /** RealNVP/Glow-style coupling flow: bits/dim bound, one network evaluation per sample. */
-export const FLOW: ParadigmEntry<FlowConfig> = {
+export const FLOW: ParadigmEntry<FlowConfig, FlowSampleOptions> = {
   variant: 'flow',
   family: 'flow',
   defaults: FLOW_DEFAULTS,

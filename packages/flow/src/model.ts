@@ -13,16 +13,15 @@ import {
   type GenerativeModel,
   type ImageShape,
   mergeConfig,
-  type RunStatus,
   type SampleCost,
-  type SampleOptions,
   SeededRng,
-  type StepStats,
+  type StepTensors,
+  type TemperatureOptions,
   tf,
   UsageError,
 } from '@curtain/core';
 import { dequantize } from '@curtain/data';
-import { Adam, allFinite, loadTrainingState, ParamStore, saveTrainingState, type TrainingParts } from '@curtain/nn';
+import { Adam, loadTrainingState, ParamStore, saveTrainingState, type TrainingParts } from '@curtain/nn';
 import { FLOW_DEFAULTS, type FlowConfig } from './config.ts';
 import { RealNvp } from './realnvp.ts';
 
@@ -33,7 +32,10 @@ const CHUNK = 256;
 /** Seed of the dequantisation noise used by bitsPerDim, so evaluation is deterministic. */
 const EVAL_NOISE_SEED = 12345;
 
-export class FlowModel implements GenerativeModel {
+/** The flow samples with a latent temperature (1: the model's own prior). */
+export type FlowSampleOptions = TemperatureOptions;
+
+export class FlowModel implements GenerativeModel<FlowSampleOptions> {
   readonly family = 'flow' as const;
   readonly variant = 'flow';
   readonly config: Readonly<FlowConfig>;
@@ -41,7 +43,6 @@ export class FlowModel implements GenerativeModel {
   private readonly flow: RealNvp;
   private readonly optimizer: Adam;
   private readonly rng: SeededRng;
-  private lastLoss = 0;
 
   constructor(
     overrides: Partial<FlowConfig>,
@@ -95,27 +96,28 @@ export class FlowModel implements GenerativeModel {
     return tf.div(tf.add(tf.div(nats, this.dims()), Math.log(256)), LN2) as tf.Scalar;
   }
 
-  trainStep(batch: tf.Tensor4D): StepStats {
+  /** One Adam step on the dequantised bound; loss in bits/dim. */
+  trainStep(batch: tf.Tensor4D): StepTensors {
     const y = dequantize(batch, this.rng.nextSeed());
     try {
-      const stats = this.optimizer.step(() => this.bitsPerDimOf(y));
-      this.lastLoss = stats.loss;
-      return { ...stats, bitsPerDim: stats.loss };
+      return this.optimizer.step(() => this.bitsPerDimOf(y));
     } finally {
       y.dispose();
     }
   }
 
   /** A bound (uniform dequantisation, one fixed noise draw): kind 'bound'. */
-  bitsPerDim(batch: tf.Tensor4D): BitsPerDim {
+  async bitsPerDim(batch: tf.Tensor4D): Promise<BitsPerDim> {
     const n = batch.shape[0];
     let total = 0;
     for (let start = 0; start < n; start += CHUNK) {
       const size = Math.min(CHUNK, n - start);
-      total += tf.tidy(() => {
+      const bits = tf.tidy(() => {
         const part = tf.slice(batch, [start, 0, 0, 0], [size, -1, -1, -1]) as tf.Tensor4D;
-        return this.bitsPerDimOf(dequantize(part, EVAL_NOISE_SEED + start)).dataSync()[0] * size;
+        return this.bitsPerDimOf(dequantize(part, EVAL_NOISE_SEED + start));
       });
+      total += (await bits.data())[0] * size;
+      bits.dispose();
     }
     return { value: total / n, kind: 'bound' };
   }
@@ -124,7 +126,7 @@ export class FlowModel implements GenerativeModel {
    * z ~ N(0, temperature^2 I) (seeded, in JavaScript: the same on every
    * backend), one inverse pass, then back onto the 8-bit grid: x = floor(256 y)/255.
    */
-  sample(n: number, opts: SampleOptions): tf.Tensor4D {
+  async sample(n: number, opts: FlowSampleOptions): Promise<tf.Tensor4D> {
     const temperature = opts.temperature ?? 1;
     if (!(temperature >= 0)) throw new UsageError(`flow: temperature must be >= 0, got ${temperature}`);
     const rng = new SeededRng(opts.seed);
@@ -146,13 +148,8 @@ export class FlowModel implements GenerativeModel {
     return all;
   }
 
-  sampleCost(_opts: SampleOptions): SampleCost {
+  sampleCost(_opts: FlowSampleOptions): SampleCost {
     return { networkEvals: 1 };
-  }
-
-  health(): RunStatus {
-    if (!Number.isFinite(this.lastLoss)) return 'diverged';
-    return allFinite(this.store.variables()) ? 'ok' : 'diverged';
   }
 
   variables(): tf.Variable[] {

@@ -1,5 +1,8 @@
 import { type CommonConfig, frozenDefaults } from '@curtain/core';
 
+/** 'r1': the R1 gradient penalty on real data; 'none': the plain non-saturating loss. */
+export type GanStabiliser = 'r1' | 'none';
+
 export interface GanConfig extends CommonConfig {
   /** Channels at H/2 (the H/4 level has 2 * width) in both networks. */
   width: number;
@@ -12,7 +15,7 @@ export interface GanConfig extends CommonConfig {
   beta1: number;
   latentDim: number;
   /** 'r1' (Mescheder et al. 2018 gradient penalty on real data) or 'none'. */
-  stabiliser: string;
+  stabiliser: GanStabiliser;
   /** R1 weight gamma: the penalty is gamma / 2 * E ||grad_x D(x)||^2. */
   r1Gamma: number;
   /** Decay of the generator weight average used for sampling. */

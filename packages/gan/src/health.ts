@@ -7,7 +7,6 @@ import { type RunStatus, UsageError } from '@curtain/core';
  */
 export class CollapseMonitor {
   private lowLossRun = 0;
-  diverged = false;
   reason = '';
 
   constructor(
@@ -15,30 +14,24 @@ export class CollapseMonitor {
     private readonly lowLoss: number,
   ) {}
 
-  /** The counters, for checkpoints. */
-  getState(): { lowLossRun: number; diverged: boolean } {
-    return { lowLossRun: this.lowLossRun, diverged: this.diverged };
+  /** The counter, for checkpoints. */
+  getState(): { lowLossRun: number } {
+    return { lowLossRun: this.lowLossRun };
   }
 
   setState(state: unknown): void {
-    const s = state as { lowLossRun?: unknown; diverged?: unknown } | null;
-    if (typeof s?.lowLossRun !== 'number' || typeof s.diverged !== 'boolean') {
-      throw new UsageError('GAN checkpoint: no collapse-monitor state (lowLossRun, diverged)');
-    }
+    const s = state as { lowLossRun?: unknown } | null;
+    if (typeof s?.lowLossRun !== 'number') throw new UsageError('GAN checkpoint: no collapse-monitor state (lowLossRun)');
     this.lowLossRun = s.lowLossRun;
-    this.diverged = s.diverged;
   }
 
+  /** The discriminator's loss at each step the training loop read back. */
   observe(discriminatorLoss: number): void {
     this.lowLossRun = discriminatorLoss < this.lowLoss ? this.lowLossRun + 1 : 0;
   }
 
   /** sampleSpread: mean over pixels of the standard deviation across samples. */
   status(sampleSpread: number, diversityThreshold: number): RunStatus {
-    if (this.diverged) {
-      this.reason = 'a loss became NaN or infinite';
-      return 'diverged';
-    }
     if (this.lowLossRun >= this.window) {
       this.reason = `discriminator loss below ${this.lowLoss} for ${this.lowLossRun} consecutive steps`;
       return 'collapsed';

@@ -5,15 +5,15 @@
 // generator evaluation per sample. A GAN has no likelihood, so there is no bitsPerDim.
 import path from 'node:path';
 import {
-  DivergedError,
   type GenerativeModel,
   type ImageShape,
   mergeConfig,
   type RunStatus,
   type SampleCost,
-  type SampleOptions,
   SeededRng,
   type StepStats,
+  type StepTensors,
+  type TemperatureOptions,
   tf,
   UsageError,
 } from '@curtain/core';
@@ -26,7 +26,10 @@ import { buildDiscriminator, buildGenerator, type Net } from './networks.ts';
 const SAMPLE_CHUNK = 256;
 const HEALTH_SAMPLES = 32;
 
-export class GanModel implements GenerativeModel {
+/** A GAN samples with a latent temperature (1: the prior). */
+export type GanSampleOptions = TemperatureOptions;
+
+export class GanModel implements GenerativeModel<GanSampleOptions> {
   readonly family = 'gan' as const;
   readonly variant = 'gan';
   readonly config: Readonly<GanConfig>;
@@ -74,59 +77,48 @@ export class GanModel implements GenerativeModel {
   }
 
   /** One Adam step of the discriminator on real vs freshly generated images; G is untouched. */
-  discriminatorStep(real: tf.Tensor4D): StepStats {
+  discriminatorStep(real: tf.Tensor4D): StepTensors {
     const n = real.shape[0];
     const fake = tf.tidy(() => this.generator(this.latents(n, this.rng.nextSeed()))); // [B, H, W, C], off the tape
     try {
-      const stats = this.guard(() =>
-        this.dOptimizer.step((record) => {
-          const realLogits = this.discriminator(real); // [B]
-          const fakeLogits = this.discriminator(fake); // [B]
-          record('d_real', tf.mean(tf.sigmoid(realLogits)) as tf.Scalar);
-          record('d_fake', tf.mean(tf.sigmoid(fakeLogits)) as tf.Scalar);
-          const adversarial = discriminatorLoss(realLogits, fakeLogits);
-          record('d_adv', adversarial);
-          if (this.config.stabiliser !== 'r1') return adversarial;
-          const penalty = r1Penalty(this.discriminator, real, this.config.r1Gamma);
-          record('r1', penalty);
-          return tf.add(adversarial, penalty) as tf.Scalar;
-        }),
-      );
-      this.monitor.observe(stats.d_adv);
-      return stats;
+      return this.dOptimizer.step((record) => {
+        const realLogits = this.discriminator(real); // [B]
+        const fakeLogits = this.discriminator(fake); // [B]
+        record('d_real', tf.mean(tf.sigmoid(realLogits)) as tf.Scalar);
+        record('d_fake', tf.mean(tf.sigmoid(fakeLogits)) as tf.Scalar);
+        const adversarial = discriminatorLoss(realLogits, fakeLogits);
+        record('d_adv', adversarial);
+        if (this.config.stabiliser !== 'r1') return adversarial;
+        const penalty = r1Penalty(this.discriminator, real, this.config.r1Gamma);
+        record('r1', penalty);
+        return tf.add(adversarial, penalty) as tf.Scalar;
+      });
     } finally {
       fake.dispose();
     }
   }
 
   /** One Adam step of the generator against the current discriminator; D is untouched. */
-  generatorStep(batchSize: number): StepStats {
+  generatorStep(batchSize: number): StepTensors {
     const seed = this.rng.nextSeed();
-    const stats = this.guard(() =>
-      this.gOptimizer.step(() => generatorLoss(this.discriminator(this.generator(this.latents(batchSize, seed))))),
-    );
+    const stats = this.gOptimizer.step(() => generatorLoss(this.discriminator(this.generator(this.latents(batchSize, seed)))));
     this.average.update();
     return stats;
   }
 
   /** Discriminator step, then generator step: one optimiser step of each network. */
-  trainStep(batch: tf.Tensor4D): StepStats {
-    const d = this.discriminatorStep(batch);
-    const g = this.generatorStep(batch.shape[0]);
-    const { loss: dLoss, ...dStats } = d;
-    return { loss: g.loss, g_loss: g.loss, d_loss: dLoss, ...dStats };
+  trainStep(batch: tf.Tensor4D): StepTensors {
+    const { loss: dLoss, ...dStats } = this.discriminatorStep(batch);
+    const { loss: gLoss } = this.generatorStep(batch.shape[0]);
+    return { loss: gLoss, d_loss: dLoss, ...dStats }; // loss: the generator's
   }
 
-  private guard(step: () => StepStats): StepStats {
-    try {
-      return step();
-    } catch (error) {
-      if (error instanceof DivergedError) this.monitor.diverged = true;
-      throw error;
-    }
+  /** Read-back statistics feed the collapse monitor (the discriminator's adversarial loss). */
+  observe(stats: StepStats): void {
+    this.monitor.observe(stats.d_adv);
   }
 
-  sample(n: number, opts: SampleOptions): tf.Tensor4D {
+  async sample(n: number, opts: GanSampleOptions): Promise<tf.Tensor4D> {
     const temperature = opts.temperature ?? 1;
     return this.average.withAverage(() =>
       sampleInChunks(
@@ -138,16 +130,17 @@ export class GanModel implements GenerativeModel {
     );
   }
 
-  sampleCost(_opts: SampleOptions): SampleCost {
+  sampleCost(_opts: GanSampleOptions): SampleCost {
     return { networkEvals: 1 };
   }
 
-  /** 'diverged' after a NaN/Inf loss; 'collapsed' if D won outright or samples are alike; see healthReason. */
-  health(): RunStatus {
-    const spread = tf.tidy(() => {
-      const samples = this.sample(HEALTH_SAMPLES, { seed: 0 });
-      return tf.mean(tf.sqrt(tf.moments(samples, 0).variance)).dataSync()[0];
-    });
+  /** 'collapsed' if D won outright or samples are alike; see healthReason. */
+  async health(): Promise<RunStatus> {
+    const samples = await this.sample(HEALTH_SAMPLES, { seed: 0 });
+    const spreadTensor = tf.tidy(() => tf.mean(tf.sqrt(tf.moments(samples, 0).variance)));
+    samples.dispose();
+    const spread = (await spreadTensor.data())[0];
+    spreadTensor.dispose();
     return this.monitor.status(spread, this.config.diversityThreshold);
   }
 

@@ -9,7 +9,7 @@
 // the stock cpu backend here), else the cpu backend.
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { SeededRng, tf, UsageError } from '@curtain/core';
+import { finishStep, isReadStep, SeededRng, tf, UsageError } from '@curtain/core';
 import { type ImageSet, loadDataset, pixelsPerImage } from '@curtain/data';
 import { Adam, ParamStore } from '@curtain/nn';
 // resolved through the workspace root: a script sits above every package
@@ -115,11 +115,10 @@ async function main(): Promise<void> {
     );
     // cosine decay to 5% of the initial learning rate
     adam.learningRate = recipe.learningRate * (0.05 + 0.95 * 0.5 * (1 + Math.cos((Math.PI * (step - 1)) / steps)));
-    const stats = adam.step(() => tf.losses.softmaxCrossEntropy(labels, net.classify(net.features(x))) as tf.Scalar);
+    const tensors = adam.step(() => tf.losses.softmaxCrossEntropy(labels, net.classify(net.features(x))) as tf.Scalar);
     tf.dispose([x, labels]);
-    if (step % 250 === 0 || step === steps) {
-      console.log(`step ${step}/${steps} loss ${stats.loss.toFixed(4)} (${((Date.now() - started) / 1000).toFixed(0)} s)`);
-    }
+    const stats = await finishStep({}, tensors, step, isReadStep(step, 250, steps));
+    if (stats) console.log(`step ${step}/${steps} loss ${stats.loss.toFixed(4)} (${((Date.now() - started) / 1000).toFixed(0)} s)`);
   }
   adam.dispose();
 

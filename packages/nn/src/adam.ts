@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { assertFiniteStats, type StepStats, tf, UsageError } from '@curtain/core';
+import { type StepTensors, tf, UsageError } from '@curtain/core';
 import { concatFloat32, writeAtomic } from './params.ts';
 
 export interface AdamOptions {
@@ -19,8 +19,9 @@ export type RecordStat = (name: string, value: tf.Scalar) => void;
 
 /**
  * Adam (Kingma & Ba 2015) over an explicit variable list. One `step` computes
- * the loss, its gradients and one update, and reads the loss and any recorded
- * statistics back as numbers. Uses the fused `CurtainAdam` kernel where the
+ * the loss, its gradients and one update, and returns the loss and any
+ * recorded statistics as device-resident scalars (read back by the training
+ * loop, which also detects divergence). Uses the fused `CurtainAdam` kernel where the
  * active backend registers it; otherwise the same 14 elementwise operations
  * per parameter (which is what the FLOP counter charges either way).
  */
@@ -49,25 +50,21 @@ export class Adam {
 
   /**
    * One optimiser step on `lossFn`. `record(name, scalar)` inside lossFn adds a
-   * named statistic to the returned numbers. Throws DivergedError on NaN/Inf.
+   * named statistic to the returned scalars, which the caller owns.
    */
-  step(lossFn: (record: RecordStat) => tf.Scalar): StepStats {
-    const recorded: Array<[string, tf.Scalar]> = [];
+  step(lossFn: (record: RecordStat) => tf.Scalar): StepTensors {
+    const stats: Record<string, tf.Scalar> = {};
     const record: RecordStat = (name, value) => {
-      recorded.push([name, tf.keep(value)]);
+      stats[name] = tf.keep(value);
     };
     const { value, grads } = tf.variableGrads(() => lossFn(record), this.vars);
     this.steps += 1;
-    const stats: StepStats = { loss: value.dataSync()[0] };
-    for (const [name, scalar] of recorded) stats[name] = scalar.dataSync()[0];
-    tf.dispose([value, ...recorded.map(([, s]) => s)]);
     try {
-      assertFiniteStats(this.steps, stats);
       this.apply(this.vars.map((v) => grads[v.name]));
     } finally {
       tf.dispose(Object.values(grads));
     }
-    return stats;
+    return { loss: value, ...stats };
   }
 
   private apply(rawGrads: tf.Tensor[]): void {

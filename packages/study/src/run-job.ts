@@ -3,11 +3,14 @@ import {
   type BackendInfo,
   countFlops,
   DivergedError,
+  discardStep,
+  finishStep,
   type GenerativeModel,
   type HostFingerprint,
   type RunStatus,
   type SamplerSetting,
   tf,
+  trainSteps,
   UsageError,
 } from '@curtain/core';
 import { BatchStream, type Dataset, imagesToTensor } from '@curtain/data';
@@ -45,6 +48,12 @@ export interface JobEnvironment {
   keepCheckpoints: boolean;
   /** Called after each checkpoint is written (tests stop a job here to resume it). */
   onCheckpoint?(progress: JobProgress): void;
+  /**
+   * Read training statistics back every this many steps (and always on the
+   * last step of a budget). 1 on CPU backends, where reading costs nothing;
+   * larger on a GPU, where each read waits for the device.
+   */
+  readEvery: number;
 }
 
 /** FLOPs of one training step of a fresh model of this job (used by --dry-run too). */
@@ -57,10 +66,11 @@ export async function measureStepFlops(
   try {
     const batch = stream.next();
     const counted = await countFlops(() => model.trainStep(batch));
+    discardStep(counted.result);
     batch.dispose();
     const timed = stream.next();
     const start = performance.now();
-    model.trainStep(timed);
+    await finishStep(model, model.trainStep(timed), 2, true);
     const stepMs = performance.now() - start;
     timed.dispose();
     const networkEvals = job.samplers.map((sampler) => model.sampleCost({ seed: 0, ...sampler.options }).networkEvals);
@@ -133,7 +143,9 @@ export async function runJob(job: Job, env: JobEnvironment, isSmallestSize: bool
       const first = stream.next();
       const t0 = performance.now();
       try {
-        flopsPerStep = (await countFlops(() => model.trainStep(first))).total;
+        const counted = await countFlops(() => model.trainStep(first));
+        flopsPerStep = counted.total;
+        await finishStep(model, counted.result, 1, true);
       } catch (error) {
         if (!(error instanceof DivergedError)) throw error;
         diverged = error;
@@ -164,31 +176,37 @@ export async function runJob(job: Job, env: JobEnvironment, isSmallestSize: bool
 
     for (const { budget, steps } of reachable) {
       let start = performance.now();
-      while (!diverged && step < steps) {
-        const batch = stream.next();
+      if (!diverged && step < steps) {
         try {
-          const stats = model.trainStep(batch);
-          curve.record(step + 1, trainSeconds + (performance.now() - start) / 1000, stats);
+          await trainSteps(model, {
+            from: step,
+            to: steps,
+            nextBatch: () => stream.next(),
+            readEvery: env.readEvery,
+            onStep: async (done) => {
+              step = done;
+              env.onTrained(flopsPerStep, `${label} step ${done}/${steps}`);
+              if (done < steps && (performance.now() - lastCheckpoint) / 1000 >= env.checkpointSeconds) {
+                trainSeconds += (performance.now() - start) / 1000;
+                await checkpoint();
+                start = performance.now();
+              }
+            },
+            onStats: (done, stats) => curve.record(done, trainSeconds + (performance.now() - start) / 1000, stats),
+          });
+          step = steps;
         } catch (error) {
           if (!(error instanceof DivergedError)) throw error;
           diverged = error;
-        } finally {
-          batch.dispose();
-        }
-        step += 1;
-        env.onTrained(flopsPerStep, `${label} step ${step}/${steps}`);
-        if (!diverged && step < steps && (performance.now() - lastCheckpoint) / 1000 >= env.checkpointSeconds) {
-          trainSeconds += (performance.now() - start) / 1000;
-          await checkpoint();
-          start = performance.now();
+          step = error.step;
         }
       }
       trainSeconds += (performance.now() - start) / 1000;
       const keys = job.samplers.map((s) => runKey(job, budget, s, preset, context));
       if (keys.every((key) => env.doneKeys.has(key))) continue;
-      const status: RunStatus = diverged ? 'diverged' : (model.health?.() ?? 'ok');
-      const bpd = diverged ? undefined : bitsPerDim(model, dataset, preset.bpdImages);
-      const predictionErrorRatio = diverged ? undefined : treatmentCheck(model, dataset, preset.bpdImages);
+      const status: RunStatus = diverged ? 'diverged' : ((await model.health?.()) ?? 'ok');
+      const bpd = diverged ? undefined : await bitsPerDim(model, dataset, preset.bpdImages);
+      const predictionErrorRatio = diverged ? undefined : await treatmentCheck(model, dataset, preset.bpdImages);
       const rows: RunRow[] = [];
       for (const [i, sampler] of job.samplers.entries()) {
         if (env.doneKeys.has(keys[i])) continue;
@@ -263,7 +281,11 @@ export async function runJob(job: Job, env: JobEnvironment, isSmallestSize: bool
 }
 
 /** Held-out bits/dim, and the bound's terms (bits/dim each) as JSON where the model names them. */
-function bitsPerDim(model: GenerativeModel, dataset: Dataset, count: number): { value: number; kind: string; terms: string } | undefined {
+async function bitsPerDim(
+  model: GenerativeModel,
+  dataset: Dataset,
+  count: number,
+): Promise<{ value: number; kind: string; terms: string } | undefined> {
   if (!model.bitsPerDim || count <= 0) return undefined;
   const n = Math.min(count, dataset.heldOut.count);
   const chunk = 64;
@@ -274,7 +296,7 @@ function bitsPerDim(model: GenerativeModel, dataset: Dataset, count: number): { 
     const indices = Array.from({ length: Math.min(chunk, n - start) }, (_, i) => start + i);
     const batch = imagesToTensor(dataset.heldOut, indices);
     try {
-      const result = model.bitsPerDim(batch);
+      const result = await model.bitsPerDim(batch);
       total += result.value * indices.length;
       kind = result.kind;
       for (const [name, value] of Object.entries(result.terms ?? {})) terms[name] = (terms[name] ?? 0) + (value * indices.length) / n;
@@ -290,7 +312,7 @@ function bitsPerDim(model: GenerativeModel, dataset: Dataset, count: number): { 
 const TREATMENT_CHECK_IMAGES = 256;
 
 /** The hierarchy's treatment check on held-out images (models that define one: hvae, pcvae). */
-function treatmentCheck(model: GenerativeModel, dataset: Dataset, count: number): number | undefined {
+async function treatmentCheck(model: GenerativeModel, dataset: Dataset, count: number): Promise<number | undefined> {
   if (!model.predictionErrorRatio || count <= 0) return undefined;
   const n = Math.min(count, dataset.heldOut.count, TREATMENT_CHECK_IMAGES);
   const batch = imagesToTensor(
@@ -298,7 +320,7 @@ function treatmentCheck(model: GenerativeModel, dataset: Dataset, count: number)
     Array.from({ length: n }, (_, i) => i),
   );
   try {
-    return model.predictionErrorRatio(batch);
+    return await model.predictionErrorRatio(batch);
   } finally {
     batch.dispose();
   }
@@ -317,13 +339,13 @@ async function evaluateSamples(
   Pick<RunRow, 'fd' | 'kid' | 'kid_std' | 'precision' | 'recall' | 'class_confident' | 'class_score' | 'sample_flops' | 'sample_ms'>
 > {
   if (!sampleFlopsCache.has(sampler.label)) {
-    const counted = await countFlops(() => {
-      tf.dispose(model.sample(1, { seed, ...sampler.options }));
+    const counted = await countFlops(async () => {
+      tf.dispose(await model.sample(1, { seed, ...sampler.options }));
     });
     sampleFlopsCache.set(sampler.label, counted.total);
   }
   const start = performance.now();
-  const images = model.sample(count, { seed, ...sampler.options });
+  const images = await model.sample(count, { seed, ...sampler.options });
   await images.data(); // sampling time includes reading the images back (async backends finish here)
   const sampleMs = (performance.now() - start) / count;
   try {

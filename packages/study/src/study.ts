@@ -47,6 +47,8 @@ export interface StudyOptions {
   pollMs?: number;
   /** Load a dataset (tests inject a small synthetic one). */
   loadData?: (name: string, dataDir?: string) => Dataset;
+  /** Read training statistics back every this many steps (default 1; see JobEnvironment.readEvery). */
+  readEvery?: number;
 }
 
 export const RUNS_FILE = 'runs.csv';
@@ -189,6 +191,7 @@ export async function runStudy(opts: StudyOptions): Promise<{ jobs: number; writ
             checkpointSeconds: opts.checkpointSeconds ?? 300,
             keepCheckpoints: opts.keepCheckpoints ?? false,
             onCheckpoint: opts.onCheckpoint,
+            readEvery: opts.readEvery ?? 1,
           },
           job.size === Object.keys(job.entry.sizes)[0],
         );

@@ -2,7 +2,7 @@
 // equal training-FLOP budget. FLOPs per step are counted once per variant with
 // countFlops on a real trainStep; steps = floor(budget / FLOPs per step).
 // Usage: npx tsx packages/vae/scripts/equal-budget.ts [--budget 2e10] [--size s] [--batch 16] [--held-out 500] [--iw K] [--backend cpu]
-import { countFlops } from '@curtain/core';
+import { countFlops, finishStep, trainSteps } from '@curtain/core';
 import { BatchStream, loadDataset, sampleImages } from '@curtain/data';
 // resolved through the workspace root: a script sits above every package
 import { requestedBackend, selectBackend } from '@curtain/zoo';
@@ -29,24 +29,22 @@ for (const entry of VAE_ENTRIES) {
   const model = entry.create({ ...entry.sizes[size], batchSize }, shape, 1) as PyramidVae;
   const stream = new BatchStream(data.train, batchSize, 1);
   const first = stream.next();
-  const flops = (await countFlops(() => model.trainStep(first))).total;
+  const counted = await countFlops(() => model.trainStep(first));
+  await finishStep(model, counted.result, 1, true);
+  const flops = counted.total;
   first.dispose();
   const steps = Math.max(1, Math.floor(budget / flops));
   const start = performance.now();
-  for (let s = 1; s < steps; s++) {
-    const batch = stream.next();
-    model.trainStep(batch);
-    batch.dispose();
-  }
+  await trainSteps(model, { from: 1, to: steps, nextBatch: () => stream.next() });
   const seconds = (performance.now() - start) / 1000;
-  const bpd = model.bitsPerDim(heldOut).value;
-  const iw = iwSamples > 0 ? model.iwBitsPerDim(heldOut, iwSamples).value.toFixed(3) : '-';
+  const bpd = (await model.bitsPerDim(heldOut)).value;
+  const iw = iwSamples > 0 ? (await model.iwBitsPerDim(heldOut, iwSamples)).value.toFixed(3) : '-';
   console.log(
     `${entry.variant}\tlevels ${model.levels}\tparams ${model.parameterCount()}\tGFLOPs/step ${(flops / 1e9).toFixed(3)}\tsteps ${steps}\t` +
       `train ${seconds.toFixed(0)} s\theld-out ELBO ${bpd.toFixed(3)} bits/dim\tIW-${iwSamples} ${iw}\tKL/level ${model
         .recentKlPerLevel()
         .map((k) => k.toFixed(1))
-        .join(',')}\thealth ${model.health()}`,
+        .join(',')}\thealth ${await model.health()}`,
   );
   model.dispose();
 }

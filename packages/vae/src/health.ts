@@ -36,8 +36,7 @@ export class CollapseMonitor {
     return this.averages().flatMap((kl, i) => (kl < this.thresholdNats ? [i] : []));
   }
 
-  status(diverged: boolean): RunStatus {
-    if (diverged) return 'diverged';
+  status(): RunStatus {
     return this.collapsedLevels().length > 0 ? 'collapsed' : 'ok';
   }
 }

@@ -1,17 +1,17 @@
 import { type ImageShape, mergeConfig, type ParadigmEntry, type SamplerSetting } from '@curtain/core';
 import { type HierarchicalVaeConfig, HVAE_DEFAULTS, PCVAE_DEFAULTS, VAE_DEFAULTS, VAE_SIZES, type VaeConfig } from './config.ts';
-import { PyramidVae } from './model.ts';
+import { PyramidVae, type VaeSampleOptions } from './model.ts';
 
 export * from './config.ts';
 export { CollapseMonitor } from './health.ts';
-export { EVAL_SEED, PyramidVae } from './model.ts';
+export { EVAL_SEED, PyramidVae, type VaeSampleOptions } from './model.ts';
 export { type Coding, type LevelTrace, levelKls, type PassResult, PyramidNetwork } from './pyramid.ts';
 
 /** Ancestral sampling at temperature 1; an image is the decoder's logistic location. */
-const SAMPLERS: readonly SamplerSetting[] = Object.freeze([{ label: 'ancestral', options: {} }]);
+const SAMPLERS: readonly SamplerSetting<VaeSampleOptions>[] = Object.freeze([{ label: 'ancestral', options: {} }]);
 
 /** The plain convolutional VAE: one latent grid, diagonal Gaussian posterior. */
-export const VAE: ParadigmEntry<VaeConfig> = {
+export const VAE: ParadigmEntry<VaeConfig, VaeSampleOptions> = {
   variant: 'vae',
   family: 'vae',
   defaults: VAE_DEFAULTS,
@@ -23,7 +23,7 @@ export const VAE: ParadigmEntry<VaeConfig> = {
 };
 
 /** The control: a top-down hierarchy over a resolution pyramid, each level coding its scale. */
-export const HVAE: ParadigmEntry<HierarchicalVaeConfig> = {
+export const HVAE: ParadigmEntry<HierarchicalVaeConfig, VaeSampleOptions> = {
   variant: 'hvae',
   family: 'vae',
   defaults: HVAE_DEFAULTS,
@@ -37,7 +37,7 @@ export const HVAE: ParadigmEntry<HierarchicalVaeConfig> = {
 };
 
 /** The treatment: the same hierarchy, each level coding only the error of the coarser levels' prediction. */
-export const PCVAE: ParadigmEntry<HierarchicalVaeConfig> = {
+export const PCVAE: ParadigmEntry<HierarchicalVaeConfig, VaeSampleOptions> = {
   variant: 'pcvae',
   family: 'vae',
   defaults: PCVAE_DEFAULTS,

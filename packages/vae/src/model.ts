@@ -1,13 +1,13 @@
 import {
   type BitsPerDim,
-  DivergedError,
   type GenerativeModel,
   type ImageShape,
   type RunStatus,
   type SampleCost,
-  type SampleOptions,
   SeededRng,
   type StepStats,
+  type StepTensors,
+  type TemperatureOptions,
   tf,
   UsageError,
 } from '@curtain/core';
@@ -36,7 +36,10 @@ const LN2 = Math.log(2);
  * (discretised-logistic likelihood + analytic KL per level) as the loss, its
  * value in bits/dim, an importance-weighted bound, ancestral sampling, health.
  */
-export class PyramidVae implements GenerativeModel {
+/** The VAE family samples with a latent temperature (1: the prior). */
+export type VaeSampleOptions = TemperatureOptions;
+
+export class PyramidVae implements GenerativeModel<VaeSampleOptions> {
   readonly family = 'vae' as const;
   readonly network: PyramidNetwork;
   private readonly store: ParamStore;
@@ -44,7 +47,6 @@ export class PyramidVae implements GenerativeModel {
   private readonly noise: SeededRng;
   private readonly monitor: CollapseMonitor;
   private readonly dims: number;
-  private diverged = false;
   stepsDone = 0;
 
   constructor(
@@ -118,7 +120,7 @@ export class PyramidVae implements GenerativeModel {
    * that scale. Below 1 the prediction explains part of the image; NaN with
    * one level (nothing is predicted).
    */
-  predictionErrorRatio(batch: tf.Tensor4D): number {
+  async predictionErrorRatio(batch: tf.Tensor4D): Promise<number> {
     this.checkBatch(batch);
     if (this.levels < 2) return Number.NaN;
     return readScalar(() => {
@@ -133,46 +135,44 @@ export class PyramidVae implements GenerativeModel {
     });
   }
 
-  trainStep(batch: tf.Tensor4D): StepStats {
+  trainStep(batch: tf.Tensor4D): StepTensors {
     this.checkBatch(batch);
     const seed = this.noise.nextSeed();
     const { klWarmupSteps, freeNatsPerLevel } = this.config;
     const beta = klWarmupSteps > 0 ? Math.min(1, (this.stepsDone + 1) / klWarmupSteps) : 1;
     const toBits = 1 / (this.dims * LN2);
-    let stats: StepStats;
-    try {
-      stats = this.adam.step((record) => {
-        const { recon, kls, pass } = this.elboTerms(batch, seed);
-        const reconMean = tf.mean(recon) as tf.Scalar;
-        const klMeans = kls.map((kl) => tf.mean(kl) as tf.Scalar); // nats per image, per level
-        const klLoss = tf.addN(klMeans.map((kl) => (freeNatsPerLevel > 0 ? tf.maximum(kl, freeNatsPerLevel) : kl)));
-        record('bpd', tf.mul(tf.add(reconMean, tf.addN(klMeans)), toBits) as tf.Scalar);
-        record('recon', reconMean);
-        klMeans.forEach((kl, i) => {
-          record(`kl${i}`, kl);
-        });
-        const elboLoss = tf.add(reconMean, tf.mul(klLoss, beta)) as tf.Scalar;
-        const scale = this.scaleLoss(pass);
-        if (scale) record('scale_loss', tf.mean(scale) as tf.Scalar);
-        return tf.mul(scale ? tf.add(elboLoss, tf.mean(scale)) : elboLoss, toBits) as tf.Scalar;
+    const stats = this.adam.step((record) => {
+      const { recon, kls, pass } = this.elboTerms(batch, seed);
+      const reconMean = tf.mean(recon) as tf.Scalar;
+      const klMeans = kls.map((kl) => tf.mean(kl) as tf.Scalar); // nats per image, per level
+      const klLoss = tf.addN(klMeans.map((kl) => (freeNatsPerLevel > 0 ? tf.maximum(kl, freeNatsPerLevel) : kl)));
+      const klTotal = tf.addN(klMeans) as tf.Scalar;
+      record('bpd', tf.mul(tf.add(reconMean, klTotal), toBits) as tf.Scalar);
+      record('recon', reconMean);
+      klMeans.forEach((kl, i) => {
+        record(`kl${i}`, kl);
       });
-    } catch (error) {
-      if (error instanceof DivergedError) this.diverged = true;
-      throw error;
-    }
+      const elboLoss = tf.add(reconMean, tf.mul(klLoss, beta)) as tf.Scalar;
+      const scale = this.scaleLoss(pass);
+      if (scale) record('scale_loss', tf.mean(scale) as tf.Scalar);
+      record('kl', klTotal);
+      return tf.mul(scale ? tf.add(elboLoss, tf.mean(scale)) : elboLoss, toBits) as tf.Scalar;
+    });
     this.stepsDone += 1;
-    const klPerLevel = Array.from({ length: this.levels }, (_, i) => stats[`kl${i}`]);
-    stats.kl = klPerLevel.reduce((a, b) => a + b, 0);
-    this.monitor.record(klPerLevel);
     return stats;
   }
 
+  /** Read-back statistics feed the posterior-collapse monitor (KL per level). */
+  observe(stats: StepStats): void {
+    this.monitor.record(Array.from({ length: this.levels }, (_, i) => stats[`kl${i}`]));
+  }
+
   /** The negative ELBO in bits/dim (a bound), with a fixed latent seed. */
-  bitsPerDim(batch: tf.Tensor4D): BitsPerDim {
+  async bitsPerDim(batch: tf.Tensor4D): Promise<BitsPerDim> {
     this.checkBatch(batch);
     let nats = 0;
-    forChunks(batch, CHUNK, (chunk, c) => {
-      nats += readScalar(() => {
+    await forChunks(batch, CHUNK, async (chunk, c) => {
+      nats += await readScalar(() => {
         const { recon, kls } = this.elboTerms(chunk, EVAL_SEED + 7919 * c);
         return tf.sum(tf.addN([recon, ...kls])) as tf.Scalar;
       });
@@ -184,12 +184,12 @@ export class PyramidVae implements GenerativeModel {
    * The importance-weighted bound (Burda et al. 2016) with k posterior samples
    * per image, in bits/dim: tighter than the ELBO, and equal to it in expectation at k = 1.
    */
-  iwBitsPerDim(batch: tf.Tensor4D, k: number, seed = EVAL_SEED): BitsPerDim {
+  async iwBitsPerDim(batch: tf.Tensor4D, k: number, seed = EVAL_SEED): Promise<BitsPerDim> {
     this.checkBatch(batch);
     if (!Number.isInteger(k) || k < 1) throw new UsageError(`iwBitsPerDim: k must be a positive integer, got ${k}`);
     let nats = 0;
-    forChunks(batch, Math.max(1, Math.floor(CHUNK / k)), (chunk, c) => {
-      nats += readScalar(() => {
+    await forChunks(batch, Math.max(1, Math.floor(CHUNK / k)), async (chunk, c) => {
+      nats += await readScalar(() => {
         const b = chunk.shape[0];
         const repeated = tf.tile(chunk, [k, 1, 1, 1]) as tf.Tensor4D; // [k*b, H, W, C]
         const pass = this.network.pass({ x: repeated, seed: seed + 7919 * c });
@@ -215,7 +215,7 @@ export class PyramidVae implements GenerativeModel {
    * Ancestral samples: z from the prior, level by level, then the location
    * (mean) of the discretised logistic, clipped to the data range: [n, H, W, C] in [0, 1].
    */
-  sample(n: number, opts: SampleOptions): tf.Tensor4D {
+  async sample(n: number, opts: VaeSampleOptions): Promise<tf.Tensor4D> {
     const temperature = opts.temperature ?? 1;
     return sampleInChunks(n, CHUNK, opts.seed, (size, seed) =>
       tf.tidy(() => {
@@ -225,12 +225,12 @@ export class PyramidVae implements GenerativeModel {
     );
   }
 
-  sampleCost(_opts: SampleOptions): SampleCost {
+  sampleCost(_opts: VaeSampleOptions): SampleCost {
     return { networkEvals: 1 };
   }
 
-  health(): RunStatus {
-    return this.monitor.status(this.diverged);
+  async health(): Promise<RunStatus> {
+    return this.monitor.status();
   }
 
   /** KL per level averaged over the health window (nats per image). */
@@ -292,23 +292,23 @@ function checkGeometry(variant: string, shape: ImageShape, levels: number): void
 }
 
 /** Runs `fn` in a tidy scope and reads its scalar back as a number. */
-function readScalar(fn: () => tf.Scalar): number {
+async function readScalar(fn: () => tf.Scalar): Promise<number> {
   const scalar = tf.tidy(fn);
-  const value = scalar.dataSync()[0];
+  const value = (await scalar.data())[0];
   scalar.dispose();
   return value;
 }
 
-function forChunks(batch: tf.Tensor4D, size: number, fn: (chunk: tf.Tensor4D, index: number) => void): void {
+async function forChunks(batch: tf.Tensor4D, size: number, fn: (chunk: tf.Tensor4D, index: number) => Promise<void>): Promise<void> {
   const total = batch.shape[0];
   if (total <= size) {
-    fn(batch, 0);
+    await fn(batch, 0);
     return;
   }
   for (let start = 0, c = 0; start < total; start += size, c++) {
     const chunk = tf.slice(batch, [start, 0, 0, 0], [Math.min(size, total - start), -1, -1, -1]) as tf.Tensor4D;
     try {
-      fn(chunk, c);
+      await fn(chunk, c);
     } finally {
       chunk.dispose();
     }

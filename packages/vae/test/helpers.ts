@@ -1,4 +1,4 @@
-import type { tf } from '@curtain/core';
+import { finishStep, type StepStats, type tf } from '@curtain/core';
 import { imagesToTensor, loadSynthetic } from '@curtain/data';
 import { HVAE, PCVAE, VAE } from '../src/index.ts';
 import type { PyramidVae } from '../src/model.ts';
@@ -18,4 +18,11 @@ export function tinyBatch(n = 8, seed = 3): tf.Tensor4D {
 
 export function createTiny(entry: (typeof ENTRIES)[number], overrides: Record<string, number> = {}, seed = 7): PyramidVae {
   return entry.create({ ...TINY, ...overrides }, TINY_SHAPE, seed) as PyramidVae;
+}
+
+/** `steps` training steps on the same batch, each read back as the training loop does; the last step's statistics. */
+export async function train(model: PyramidVae, batch: tf.Tensor4D, steps = 1): Promise<StepStats> {
+  let stats: StepStats | undefined;
+  for (let s = 1; s <= steps; s++) stats = await finishStep(model, model.trainStep(batch), s, true);
+  return stats as StepStats;
 }

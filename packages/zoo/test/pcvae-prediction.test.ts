@@ -3,7 +3,7 @@
 // Before the per-scale loss existed, the coarse outputs were unconstrained
 // and the residual carried more energy than the signal (ratio > 1).
 // (It lives in zoo because it needs the fastest backend, which zoo selects.)
-import { tf } from '@curtain/core';
+import { tf, trainSteps } from '@curtain/core';
 import { BatchStream, imagesToTensor, loadDataset } from '@curtain/data';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { PARADIGMS, selectBackend } from '../src/index.ts';
@@ -14,7 +14,7 @@ beforeAll(async () => {
 });
 
 describe('pcvae on digits', () => {
-  it('codes prediction errors after a short run: held-out prediction_error_ratio falls below 0.5', () => {
+  it('codes prediction errors after a short run: held-out prediction_error_ratio falls below 0.5', async () => {
     const data = loadDataset('digits');
     const heldOut = imagesToTensor(
       data.heldOut,
@@ -22,15 +22,11 @@ describe('pcvae on digits', () => {
     );
     const config = { width: 8, batchSize: 16, learningRate: 4e-3 };
     const model = PARADIGMS.pcvae.create(config as never, { height: 28, width: 28, channels: 1 }, 1);
-    const ratio = (x: tf.Tensor4D) => (model.predictionErrorRatio as (batch: tf.Tensor4D) => number)(x);
-    const before = ratio(heldOut);
+    const ratio = (x: tf.Tensor4D) => (model.predictionErrorRatio as (batch: tf.Tensor4D) => Promise<number>)(x);
+    const before = await ratio(heldOut);
     const stream = new BatchStream(data.train, config.batchSize, 1);
-    for (let step = 0; step < 150; step++) {
-      const batch = stream.next();
-      model.trainStep(batch);
-      batch.dispose();
-    }
-    const after = ratio(heldOut);
+    await trainSteps(model, { from: 0, to: 150, nextBatch: () => stream.next() });
+    const after = await ratio(heldOut);
     expect(before).toBeGreaterThan(1);
     expect(after).toBeLessThan(0.5);
     tf.dispose(heldOut);

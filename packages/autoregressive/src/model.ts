@@ -17,13 +17,18 @@ import {
   tf,
   UsageError,
 } from '@curtain/core';
-import { Adam, loadTrainingState, ParamStore, saveTrainingState, softmaxCrossEntropy, type TrainingParts } from '@curtain/nn';
+import {
+  Adam,
+  EVAL_CHUNK as CHUNK,
+  LN2,
+  loadTrainingState,
+  ParamStore,
+  saveTrainingState,
+  softmaxCrossEntropy,
+  type TrainingParts,
+} from '@curtain/nn';
 import { PIXELCNN_DEFAULTS, type PixelCnnConfig } from './config.ts';
 import { PixelCnnNetwork } from './network.ts';
-
-const LN2 = Math.log(2);
-/** Images sampled or scored per network batch. */
-const CHUNK = 256;
 
 /** PixelCNN samples with a softmax temperature (1: the model's own distribution). */
 export type PixelCnnSampleOptions = TemperatureOptions;

@@ -20,6 +20,7 @@ import {
   loadTrainingState,
   natsToBitsPerDim,
   ParamStore,
+  EVAL_CHUNK as SAMPLE_CHUNK,
   sampleInChunks,
   saveTrainingState,
   type TrainingParts,
@@ -33,7 +34,6 @@ import { makeSchedule, type NoiseSchedule } from './schedule.ts';
 import { timeFeatures } from './time-embedding.ts';
 import { buildUNet, type EpsNetwork } from './unet.ts';
 
-const SAMPLE_CHUNK = 256;
 const TIME_DIM = 32;
 
 /** The two reverse processes: ancestral DDPM (T evaluations) and DDIM (S evaluations). */

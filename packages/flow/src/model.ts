@@ -21,14 +21,11 @@ import {
   UsageError,
 } from '@curtain/core';
 import { dequantize } from '@curtain/data';
-import { Adam, loadTrainingState, ParamStore, saveTrainingState, type TrainingParts } from '@curtain/nn';
+import { Adam, EVAL_CHUNK as CHUNK, LN2, loadTrainingState, ParamStore, saveTrainingState, type TrainingParts } from '@curtain/nn';
 import { FLOW_DEFAULTS, type FlowConfig } from './config.ts';
 import { RealNvp } from './realnvp.ts';
 
-const LN2 = Math.log(2);
 const LOG_2PI = Math.log(2 * Math.PI);
-/** Images per network batch when sampling or scoring many. */
-const CHUNK = 256;
 /** Seed of the dequantisation noise used by bitsPerDim, so evaluation is deterministic. */
 const EVAL_NOISE_SEED = 12345;
 

@@ -17,13 +17,21 @@ import {
   tf,
   UsageError,
 } from '@curtain/core';
-import { Adam, loadTrainingState, ParamStore, sampleInChunks, saveTrainingState, type TrainingParts, WeightAverage } from '@curtain/nn';
+import {
+  Adam,
+  loadTrainingState,
+  ParamStore,
+  EVAL_CHUNK as SAMPLE_CHUNK,
+  sampleInChunks,
+  saveTrainingState,
+  type TrainingParts,
+  WeightAverage,
+} from '@curtain/nn';
 import { GAN_DEFAULTS, type GanConfig } from './config.ts';
 import { CollapseMonitor } from './health.ts';
 import { discriminatorLoss, generatorLoss, r1Penalty } from './losses.ts';
 import { buildDiscriminator, buildGenerator, type Net } from './networks.ts';
 
-const SAMPLE_CHUNK = 256;
 const HEALTH_SAMPLES = 32;
 
 /** A GAN samples with a latent temperature (1: the prior). */

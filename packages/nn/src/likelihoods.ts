@@ -1,6 +1,7 @@
 import { tf } from '@curtain/core';
 
-const LN2 = Math.log(2);
+/** ln 2: nats per bit. */
+export const LN2 = Math.log(2);
 
 /** nats per image -> bits per dimension. */
 export function natsToBitsPerDim(nats: number, dims: number): number {

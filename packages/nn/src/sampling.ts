@@ -1,5 +1,8 @@
 import { SeededRng, tf, UsageError } from '@curtain/core';
 
+/** Images per network batch when a model samples or scores many (bounds memory). */
+export const EVAL_CHUNK = 256;
+
 /**
  * Draws n samples in chunks of at most `chunk` (bounding memory), giving each
  * chunk its own seed from one generator seeded by `seed`, so the same seed

@@ -19,7 +19,7 @@ import type { RunRow } from './columns.ts';
 import { CURVES_DIR, CurveWriter, curveStride } from './curves.ts';
 import { gridPath } from './grid-path.ts';
 import { type QualityJudge, seedFromKey } from './judge.ts';
-import { type Job, type PlanContext, runKey } from './plan.ts';
+import { type Job, type PlanContext, PROTOCOL, runKey } from './plan.ts';
 import { evalSamplesOf, type Preset } from './presets.ts';
 import { writeSampleGrid } from './sample-grid.ts';
 
@@ -233,7 +233,7 @@ export async function runJob(job: Job, env: JobEnvironment, isSmallestSize: bool
           eval_samples: evalSamplesOf(preset, job.variant),
           evaluator_id: context.evaluatorId,
           dataset: context.dataset,
-          protocol: 'nested-v1',
+          protocol: PROTOCOL,
           params,
           note: diverged ? diverged.message : '',
           config: JSON.stringify(job.config),

@@ -275,7 +275,7 @@ async function referenceRows(
         eval_samples: n,
         evaluator_id: context.evaluatorId,
         dataset: context.dataset,
-        protocol: 'nested-v1',
+        protocol: PROTOCOL,
         params: '',
         config: '',
         note: REFERENCE_NOTES[variant],

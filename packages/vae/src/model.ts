@@ -1,3 +1,8 @@
+// The training and evaluation wrapper of the VAE family (vae, hvae, pcvae):
+// Kingma & Welling 2014, "Auto-Encoding Variational Bayes", https://arxiv.org/abs/1312.6114,
+// with a discretised-logistic likelihood (Salimans et al. 2017, https://arxiv.org/abs/1701.05517),
+// the importance-weighted bound of Burda et al. 2016 (https://arxiv.org/abs/1509.00519) and the
+// network of pyramid.ts (hierarchy and predictive coding: see its header).
 import {
   type BitsPerDim,
   type GenerativeModel,
@@ -13,8 +18,10 @@ import {
 } from '@curtain/core';
 import {
   Adam,
+  EVAL_CHUNK as CHUNK,
   discretizedLogisticNll,
   gaussianLogDensity,
+  LN2,
   loadTrainingState,
   ParamStore,
   sampleInChunks,
@@ -27,9 +34,6 @@ import { type Coding, levelKls, type PassResult, PyramidNetwork } from './pyrami
 
 /** Seed of the latent noise used by bitsPerDim, so evaluating twice gives the same number. */
 export const EVAL_SEED = 1234;
-/** Images per forward pass when evaluating or sampling. */
-const CHUNK = 256;
-const LN2 = Math.log(2);
 
 /**
  * The training and evaluation wrapper around a PyramidNetwork: the ELBO

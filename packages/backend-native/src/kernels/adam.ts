@@ -13,7 +13,7 @@ export interface CurtainAdamAttrs {
 }
 
 export const curtainAdam: NativeImpl = ({ inputs, backend, attrs }) => {
-  const { variable, grad, m, v } = inputs;
+  const { variable } = inputs;
   const names = ['variable', 'grad', 'm', 'v'] as const;
   if (!variable) throw new Error(`${CURTAIN_ADAM}: missing input 'variable'`);
   const vals = names.map((k) => {
@@ -35,9 +35,6 @@ export const curtainAdam: NativeImpl = ({ inputs, backend, attrs }) => {
     outM = backend.alloc(n),
     outV = backend.alloc(n);
   if (n > 0) backend.addon.adam(vals[0], vals[1], vals[2], vals[3], outVar, outM, outV, lr, beta1, beta2, epsilon, step, backend.threads);
-  void grad;
-  void m;
-  void v;
   const shape = variable.shape.slice();
   return [backend.output(shape, outVar), backend.output(shape.slice(), outM), backend.output(shape.slice(), outV)];
 };

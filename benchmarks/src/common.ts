@@ -12,6 +12,8 @@ import type { SuiteOptions } from './suite.ts';
 
 export interface ActiveBackend {
   name: string;
+  /** The name tfjs knows it by ('' when it could not be activated). */
+  tfBackend: string;
   blas: string;
   threads: number;
   /** Why the backend could not be used (the row is kept, its figures empty). */
@@ -37,9 +39,9 @@ export function wantedBackends(opts: SuiteOptions): (string | undefined)[] {
 export async function activateBackend(name: string | undefined, threads?: number): Promise<ActiveBackend> {
   try {
     const info = await selectBackend(name, { threads });
-    return { name: info.name, blas: info.blas, threads: info.threads };
+    return { name: info.name, tfBackend: info.tfBackend, blas: info.blas, threads: info.threads };
   } catch (err) {
-    return { name: name ?? 'default', blas: 'unavailable', threads: 0, note: errorNote(err) };
+    return { name: name ?? 'default', tfBackend: '', blas: 'unavailable', threads: 0, note: errorNote(err) };
   }
 }
 

@@ -60,8 +60,8 @@ export async function engineSuite(opts: SuiteOptions = {}): Promise<SuiteRow[]> 
         const m = model;
         log(`engine: ${c.name} on ${backendName}...`);
         const bench = new Bench({ ...budget(backendName, c.name), warmup: true, throws: true });
-        bench.add(`${c.name}/${backendName}`, () => {
-          m.step();
+        bench.add(`${c.name}/${backendName}`, async () => {
+          await m.step();
         });
         const [task] = await bench.run();
         const res = task.result;
@@ -70,7 +70,7 @@ export async function engineSuite(opts: SuiteOptions = {}): Promise<SuiteRow[]> 
         row.ms_per_step = round(ms);
         row.examples_per_s = round((c.batch * 1000) / ms);
         row.gflops = round(c.flopsPerStep / ms / 1e6);
-        if (backendName.startsWith('native')) Object.assign(row, leakCheck(m.step, leakSteps(), log, `${c.name}/${backendName}`));
+        if (backendName.startsWith('native')) Object.assign(row, await leakCheck(m.step, leakSteps(), log, `${c.name}/${backendName}`));
       } catch (err) {
         row.note = `error: ${((err as Error).message ?? String(err)).split('\n')[0].slice(0, 200)}`;
       } finally {
@@ -104,14 +104,14 @@ function leakSteps(): number {
 }
 
 /** Tensor count and RSS change between step 10% and the last of `steps` further training steps. */
-function leakCheck(step: () => number, steps: number, log: (l: string) => void, label: string): SuiteRow {
+async function leakCheck(step: () => Promise<number>, steps: number, log: (l: string) => void, label: string): Promise<SuiteRow> {
   if (steps === 0) return {};
   log(`engine: ${label} leak check over ${steps} steps...`);
   const mark = Math.max(1, Math.floor(steps / 10));
   let tensors = 0;
   let rss = 0;
   for (let i = 1; i <= steps; i++) {
-    step();
+    await step();
     if (i === mark) {
       tensors = tf.memory().numTensors;
       rss = process.memoryUsage().rss;

@@ -39,9 +39,9 @@ export async function timeEvaluation(n: number): Promise<EvaluationTiming> {
     const t1 = performance.now();
     frechetDistance(realFeatures, fakeFeatures);
     const t2 = performance.now();
-    kernelInceptionDistance(realFeatures, fakeFeatures, { seed: 1 });
+    await kernelInceptionDistance(realFeatures, fakeFeatures, { seed: 1 });
     const t3 = performance.now();
-    precisionRecall(realFeatures, fakeFeatures);
+    await precisionRecall(realFeatures, fakeFeatures);
     const t4 = performance.now();
     return { n, totalMs: round(t4 - t0), featuresMs: round(t1 - t0), fdMs: round(t2 - t1), kidMs: round(t3 - t2), prMs: round(t4 - t3) };
   } finally {

@@ -20,9 +20,10 @@ describe('engine cases', () => {
     await tf.setBackend('native');
     const before = tf.memory().numTensors;
     const model = c.build(7);
-    const losses = [0, 1, 2, 3].map(() => model.step());
+    const losses: number[] = [];
+    for (let i = 0; i < 4; i++) losses.push(await model.step());
     const during = tf.memory().numTensors;
-    model.step();
+    await model.step();
     expect(tf.memory().numTensors).toBe(during);
     model.dispose();
     expect(tf.memory().numTensors).toBe(before);

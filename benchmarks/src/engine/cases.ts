@@ -9,7 +9,8 @@ export interface EngineCase {
   /** Training FLOPs per step (forward + input and weight gradients), counted from shapes. */
   flopsPerStep: number;
   /** Builds fresh variables and returns a step function that returns the loss (read back). */
-  build(seed?: number): { step(): number; dispose(): void; numParams: number };
+  /** step() trains once and resolves to the loss, read back with data() (any backend; PyTorch's peers read .item() too). */
+  build(seed?: number): { step(): Promise<number>; dispose(): void; numParams: number };
 }
 
 type Layer = { fwdFlops: number; params: number };
@@ -95,12 +96,15 @@ function trainer(vars: tf.Variable[], input: tf.Tensor, forward: (x: tf.Tensor) 
   const adam = makeAdam(vars);
   return {
     numParams: vars.reduce((n, v) => n + v.size, 0),
-    step(): number {
+    async step(): Promise<number> {
       const { value, grads } = tf.variableGrads(() => tf.losses.meanSquaredError(input, forward(input)) as tf.Scalar, vars);
       adam.apply(grads);
-      const loss = value.dataSync()[0];
-      tf.dispose([value, ...Object.values(grads)]);
-      return loss;
+      tf.dispose(Object.values(grads));
+      try {
+        return (await value.data())[0];
+      } finally {
+        value.dispose();
+      }
     },
     dispose() {
       adam.dispose();

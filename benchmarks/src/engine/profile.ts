@@ -75,7 +75,7 @@ async function main(): Promise<void> {
   if (filter.startsWith('paradigm:')) return profileParadigms(filter.slice('paradigm:'.length), Number(stepsArg), only !== 'train');
   for (const c of engineCases.filter((x) => x.name.includes(filter))) {
     const model = c.build();
-    model.step();
+    await model.step();
     const { stepMs, kernels } = await profileStep(() => model.step(), Number(stepsArg));
     console.log(describe(`${c.name} on ${backend}`, stepMs, kernels));
     model.dispose();

@@ -3,6 +3,7 @@
 
 import * as tf from '@tensorflow/tfjs-core';
 import { type AdapterDescription, adapterLabel, defineWebgpuGlobals, openAdapter } from './adapter.ts';
+import { registerChunkedAddN } from './kernels.ts';
 
 export interface WebgpuRegistration {
   name: string;
@@ -27,6 +28,11 @@ export async function registerWebgpuBackend(opts: { software?: boolean; name?: s
   // Imported before navigator.gpu exists, so the module does not register its
   // own 'webgpu' factory (which asks for a core-feature-level adapter).
   const { WebGPUBackend } = await import('@tensorflow/tfjs-backend-webgpu');
+  registerChunkedAddN();
+  // Otherwise small kernels whose inputs still sit in host memory (weights just
+  // loaded from a checkpoint) run on the CPU with other rounding than on the
+  // device, and a resumed run would drift from an uninterrupted one.
+  tf.env().set('WEBGPU_CPU_FORWARD', false);
   defineWebgpuGlobals(opened.gpu, opened.globals);
   const { adapter } = opened;
   const limits = adapter.limits;

@@ -76,4 +76,20 @@ describe.skipIf(gpu.skipReason !== undefined)('webgpu backend (software adapter)
     expect(Array.from(await t.data())).toEqual([1, 2, 3, 4, 5, 6]);
     t.dispose();
   });
+
+  it('sums more tensors than one program can bind (AddN in chunks)', async () => {
+    const sum = async (backend: string) => {
+      await tf.setBackend(backend);
+      const terms = Array.from({ length: 45 }, (_, i) => tf.randomNormal([3, 5], 0, 1, 'float32', i + 1));
+      const total = tf.addN(terms);
+      const values = (await total.data()) as Float32Array;
+      tf.dispose([...terms, total]);
+      return values;
+    };
+    const expected = await sum('cpu');
+    await tf.setBackend('webgpu');
+    const before = tf.memory().numTensors;
+    expectClose(await sum('webgpu'), expected, 1e-6);
+    expect(tf.memory().numTensors).toBe(before);
+  });
 });

@@ -1,5 +1,6 @@
 // Reading a training step's statistics back from the device: the one place a
 // run's statistics are read and its divergence is detected.
+import type { BackendInfo } from './backend.ts';
 import type { GenerativeModel, StepStats, StepTensors } from './contract.ts';
 import { assertFiniteStats } from './errors.ts';
 import { tf } from './tf.ts';
@@ -34,6 +35,18 @@ export function discardStep(tensors: StepTensors): void {
  */
 export function isReadStep(step: number, readEvery: number, last: number): boolean {
   return step === last || step % readEvery === 0;
+}
+
+/** Steps between read-backs on a device backend (webgpu): each read waits for the device to finish the queue. */
+export const DEVICE_READ_EVERY = 10;
+
+/**
+ * How often the training loop reads statistics back on `backend`: every step
+ * where tensors live in host memory (cpu, native, wasm, tensorflow on the
+ * CPU), where reading costs nothing; every DEVICE_READ_EVERY steps on webgpu.
+ */
+export function readEveryFor(backend: Pick<BackendInfo, 'tfBackend'>): number {
+  return backend.tfBackend === 'webgpu' ? DEVICE_READ_EVERY : 1;
 }
 
 /**

@@ -39,11 +39,29 @@ export function boundTimesteps(T: number, K: number, rng: SeededRng): { steps: n
   return { steps, weight: count / K };
 }
 
-/** Mean over the batch of each bound term, nats per image. x01 [B, H, W, C] in [0, 1] on the 8-bit grid. */
-export function variationalBound(s: NoiseSchedule, epsModel: EpsModel, x01: tf.Tensor4D, K: number, seed: number): BoundTerms {
+/**
+ * The bound's terms on the device, each summed over the batch (nats): what
+ * variationalBound reads back. The caller owns the scalars (readBound
+ * disposes them).
+ */
+export interface BoundSums {
+  batch: number;
+  prior: tf.Scalar;
+  last: tf.Scalar;
+  /** One sum per evaluated middle timestep, each weighted by middleWeight. */
+  middle: tf.Scalar[];
+  middleWeight: number;
+  decoder: tf.Scalar;
+}
+
+/**
+ * Evaluates every term of the bound on x01 [B, H, W, C] in [0, 1] (8-bit
+ * grid) without reading anything back, so it can run inside a weight swap
+ * (the EMA) and be read after it.
+ */
+export function boundSums(s: NoiseSchedule, epsModel: EpsModel, x01: tf.Tensor4D, K: number, seed: number): BoundSums {
   const rng = new SeededRng(seed);
   const batch = x01.shape[0];
-  const perImage = (t: tf.Tensor) => tf.sum(t).dataSync()[0] / batch;
   const x0 = tf.tidy(() => tf.sub(tf.mul(x01, 2), 1) as tf.Tensor4D); // [B, H, W, C] in [-1, 1]
   const x0Hat = (t: number, noiseSeed: number) => {
     const noise = tf.randomNormal(x0.shape, 0, 1, 'float32', noiseSeed) as tf.Tensor4D;
@@ -52,25 +70,56 @@ export function variationalBound(s: NoiseSchedule, epsModel: EpsModel, x01: tf.T
     return tf.div(tf.sub(xt, tf.mul(eps, Math.sqrt(1 - s.alphaBar[t]))), Math.sqrt(s.alphaBar[t]));
   };
   const T = s.T;
-  const prior = tf.tidy(() =>
-    perImage(gaussianKl(tf.mul(x0, Math.sqrt(s.alphaBar[T])), tf.scalar(Math.log(1 - s.alphaBar[T])), tf.scalar(0), tf.scalar(0))),
+  const prior = tf.tidy(
+    () =>
+      tf.sum(
+        gaussianKl(tf.mul(x0, Math.sqrt(s.alphaBar[T])), tf.scalar(Math.log(1 - s.alphaBar[T])), tf.scalar(0), tf.scalar(0)),
+      ) as tf.Scalar,
   );
   const klTerm = (t: number, noiseSeed: number) =>
     tf.tidy(() => {
       // posterior means differ by c0 (x0 - x0_hat); equal variances leave the squared difference
       const c0 = (Math.sqrt(s.alphaBar[t - 1]) * s.beta[t]) / (1 - s.alphaBar[t]);
       const diff = tf.mul(tf.sub(x0, x0Hat(t, noiseSeed)), c0);
-      return perImage(tf.div(tf.square(diff), 2 * s.posteriorVariance[t]));
+      return tf.sum(tf.div(tf.square(diff), 2 * s.posteriorVariance[t])) as tf.Scalar;
     });
   const last = klTerm(T, rng.nextSeed());
   const decoderSeed = rng.nextSeed();
   const { steps, weight } = boundTimesteps(T, K, rng);
-  let middle = 0;
-  for (const t of steps) middle += weight * klTerm(t, rng.nextSeed());
+  const middle = steps.map((t) => klTerm(t, rng.nextSeed()));
   const decoder = tf.tidy(() => {
     const logScale = 0.5 * Math.log((3 * s.beta[1]) / Math.PI ** 2); // logistic variance = beta_1
-    return perImage(discretizedLogisticNll(x01, x0Hat(1, decoderSeed), tf.scalar(logScale)));
+    return tf.sum(discretizedLogisticNll(x01, x0Hat(1, decoderSeed), tf.scalar(logScale))) as tf.Scalar;
   });
   x0.dispose();
+  return { batch, prior, last, middle, middleWeight: weight, decoder };
+}
+
+/** Reads BoundSums back in one transfer and disposes them: the mean of each term over the batch, nats per image. */
+export async function readBound(sums: BoundSums): Promise<BoundTerms> {
+  const scalars = [sums.prior, sums.last, sums.decoder, ...sums.middle];
+  let values: Float32Array;
+  try {
+    const packed = tf.tidy(() => tf.stack(scalars));
+    values = (await packed.data()) as Float32Array;
+    packed.dispose();
+  } finally {
+    tf.dispose(scalars);
+  }
+  const perImage = (i: number) => values[i] / sums.batch;
+  const [prior, last, decoder] = [perImage(0), perImage(1), perImage(2)];
+  let middle = 0;
+  for (let i = 0; i < sums.middle.length; i++) middle += sums.middleWeight * perImage(3 + i);
   return { prior, last, middle, decoder, total: prior + last + middle + decoder };
+}
+
+/** Mean over the batch of each bound term, nats per image. x01 [B, H, W, C] in [0, 1] on the 8-bit grid. */
+export async function variationalBound(
+  s: NoiseSchedule,
+  epsModel: EpsModel,
+  x01: tf.Tensor4D,
+  K: number,
+  seed: number,
+): Promise<BoundTerms> {
+  return readBound(boundSums(s, epsModel, x01, K, seed));
 }

@@ -2,7 +2,7 @@ import type { ImageShape, ParadigmEntry } from '@curtain/core';
 import { DDPM_DEFAULTS, type DdpmConfig } from './config.ts';
 import { DdpmModel, type DdpmSampleOptions } from './model.ts';
 
-export { type BoundTerms, boundTimesteps, variationalBound } from './bound.ts';
+export { type BoundSums, type BoundTerms, boundSums, boundTimesteps, readBound, variationalBound } from './bound.ts';
 export { DDPM_DEFAULTS, type DdpmConfig } from './config.ts';
 export { qSample, qStep } from './forward.ts';
 export { DdpmModel, type DdpmSampleOptions, type DdpmSamplerName } from './model.ts';

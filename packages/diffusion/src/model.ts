@@ -26,7 +26,7 @@ import {
   type TrainingParts,
   WeightAverage,
 } from '@curtain/nn';
-import { variationalBound } from './bound.ts';
+import { type BoundSums, boundSums, readBound } from './bound.ts';
 import { DDPM_DEFAULTS, type DdpmConfig } from './config.ts';
 import { qSample } from './forward.ts';
 import { type EpsModel, sampleDdim, sampleDdpm } from './samplers.ts';
@@ -139,15 +139,29 @@ export class DdpmModel implements GenerativeModel<DdpmSampleOptions> {
   async bitsPerDim(batch: tf.Tensor4D, timesteps = this.config.boundTimesteps, seed = this.boundRng.nextSeed()): Promise<BitsPerDim> {
     const dims = this.shape.height * this.shape.width * this.shape.channels;
     const sums = { prior: 0, last: 0, middle: 0, decoder: 0, total: 0 };
-    this.average.withAverage(() => {
-      for (let start = 0; start < batch.shape[0]; start += SAMPLE_CHUNK) {
-        const size = Math.min(SAMPLE_CHUNK, batch.shape[0] - start);
-        const chunk = batch.slice([start, 0, 0, 0], [size, -1, -1, -1]);
-        const terms = variationalBound(this.schedule, this.epsModel, chunk, timesteps, seed + start);
-        for (const key of Object.keys(sums) as Array<keyof typeof sums>) sums[key] += terms[key] * size;
-        chunk.dispose();
+    // every chunk's terms are evaluated on the weight average, then read back after the swap
+    const pending = this.average.withAverage(() => {
+      const chunks: BoundSums[] = [];
+      try {
+        for (let start = 0; start < batch.shape[0]; start += SAMPLE_CHUNK) {
+          const size = Math.min(SAMPLE_CHUNK, batch.shape[0] - start);
+          const chunk = batch.slice([start, 0, 0, 0], [size, -1, -1, -1]);
+          try {
+            chunks.push(boundSums(this.schedule, this.epsModel, chunk, timesteps, seed + start));
+          } finally {
+            chunk.dispose();
+          }
+        }
+      } catch (error) {
+        for (const c of chunks) tf.dispose([c.prior, c.last, c.decoder, ...c.middle]);
+        throw error;
       }
+      return chunks;
     });
+    for (const chunk of pending) {
+      const terms = await readBound(chunk);
+      for (const key of Object.keys(sums) as Array<keyof typeof sums>) sums[key] += terms[key] * chunk.batch;
+    }
     const bits = (nats: number) => natsToBitsPerDim(nats / batch.shape[0], dims);
     return {
       value: bits(sums.total),

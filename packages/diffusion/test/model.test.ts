@@ -32,7 +32,7 @@ describe('DDPM entry', () => {
 
 describe('DdpmModel', () => {
   it('sampling (both samplers) is deterministic per seed, in [0, 1], leak-free, and does not change weights', async () => {
-    const before = snapshotWeights(model.variables());
+    const before = await snapshotWeights(model.variables());
     const settings: Omit<DdpmSampleOptions, 'seed'>[] = [
       { sampler: 'ddpm' },
       { sampler: 'ddim', steps: 5, eta: 0 },
@@ -55,12 +55,12 @@ describe('DdpmModel', () => {
     }
     expect(model.sampleCost({ seed: 0 }).networkEvals).toBe(20);
     expect(model.sampleCost({ seed: 0, sampler: 'ddim', steps: 7 }).networkEvals).toBe(7);
-    expect(maxWeightChange(before, model.variables())).toBe(0);
+    expect(await maxWeightChange(before, model.variables())).toBe(0);
   });
 
   it('bitsPerDim is a finite positive bound, leak-free, and does not change weights', async () => {
     const batch = new BatchStream(data.heldOut, 8, 2).next();
-    const before = snapshotWeights(model.variables());
+    const before = await snapshotWeights(model.variables());
     const full = await assertNoLeakAsync('bitsPerDim', () => model.bitsPerDim(batch, 0, 77));
     expect(full.kind).toBe('bound');
     expect(Number.isFinite(full.value)).toBe(true);
@@ -76,7 +76,7 @@ describe('DdpmModel', () => {
     // without a seed each call draws fresh strata and noise, reproducibly per model seed
     const [a, b] = [(await model.bitsPerDim(batch, 5)).value, (await model.bitsPerDim(batch, 5)).value];
     expect(a).not.toBe(b);
-    expect(maxWeightChange(before, model.variables())).toBe(0);
+    expect(await maxWeightChange(before, model.variables())).toBe(0);
     batch.dispose();
   });
 

@@ -32,27 +32,27 @@ describe('GAN entry', () => {
 describe('GanModel', () => {
   it('one trainStep changes both networks and reports both losses', async () => {
     const batch = stream.next();
-    const g = snapshotWeights(model.generatorVariables());
-    const d = snapshotWeights(model.discriminatorVariables());
+    const g = await snapshotWeights(model.generatorVariables());
+    const d = await snapshotWeights(model.discriminatorVariables());
     const stats = await readStepStats(model.trainStep(batch));
     expect(Object.keys(stats).sort()).toEqual(['d_adv', 'd_fake', 'd_loss', 'd_real', 'loss', 'r1']);
-    expect(maxWeightChange(g, model.generatorVariables())).toBeGreaterThan(0);
-    expect(maxWeightChange(d, model.discriminatorVariables())).toBeGreaterThan(0);
+    expect(await maxWeightChange(g, model.generatorVariables())).toBeGreaterThan(0);
+    expect(await maxWeightChange(d, model.discriminatorVariables())).toBeGreaterThan(0);
     batch.dispose();
   });
 
-  it("the discriminator's half leaves G alone and the generator's half leaves D alone", () => {
+  it("the discriminator's half leaves G alone and the generator's half leaves D alone", async () => {
     const batch = stream.next();
-    let g = snapshotWeights(model.generatorVariables());
-    let d = snapshotWeights(model.discriminatorVariables());
+    let g = await snapshotWeights(model.generatorVariables());
+    let d = await snapshotWeights(model.discriminatorVariables());
     discardStep(model.discriminatorStep(batch));
-    expect(maxWeightChange(g, model.generatorVariables())).toBe(0);
-    expect(maxWeightChange(d, model.discriminatorVariables())).toBeGreaterThan(0);
-    g = snapshotWeights(model.generatorVariables());
-    d = snapshotWeights(model.discriminatorVariables());
+    expect(await maxWeightChange(g, model.generatorVariables())).toBe(0);
+    expect(await maxWeightChange(d, model.discriminatorVariables())).toBeGreaterThan(0);
+    g = await snapshotWeights(model.generatorVariables());
+    d = await snapshotWeights(model.discriminatorVariables());
     discardStep(model.generatorStep(8));
-    expect(maxWeightChange(d, model.discriminatorVariables())).toBe(0);
-    expect(maxWeightChange(g, model.generatorVariables())).toBeGreaterThan(0);
+    expect(await maxWeightChange(d, model.discriminatorVariables())).toBe(0);
+    expect(await maxWeightChange(g, model.generatorVariables())).toBeGreaterThan(0);
     batch.dispose();
   });
 

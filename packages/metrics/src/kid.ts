@@ -72,7 +72,7 @@ function mmd2(kxx: Kernel, kyy: Kernel, kxy: Kernel, xs: ArrayLike<number>, ys: 
  * when offDiagonal), from one float32 matrix product on the active backend
  * (BLAS on the native backend) and the cubic and the sum in float64.
  */
-function kernelSum(x: FeatureMatrix, y: FeatureMatrix, offDiagonal: boolean): number {
+async function kernelSum(x: FeatureMatrix, y: FeatureMatrix, offDiagonal: boolean): Promise<number> {
   const product = tf.tidy(() =>
     tf.matMul(
       tf.tensor2d(Float32Array.from(x.data), [x.rows, x.cols]),
@@ -81,7 +81,7 @@ function kernelSum(x: FeatureMatrix, y: FeatureMatrix, offDiagonal: boolean): nu
       true,
     ),
   );
-  const dots = product.dataSync();
+  const dots = await product.data();
   product.dispose();
   const scale = 1 / x.cols;
   let sum = 0;
@@ -100,9 +100,10 @@ function kernelSum(x: FeatureMatrix, y: FeatureMatrix, offDiagonal: boolean): nu
 }
 
 /** Unbiased MMD^2 of two equal-size sets via kernelSum: float32-accurate kernels, for sets too large to tabulate. */
-function mmd2Gemm(x: FeatureMatrix, y: FeatureMatrix): number {
+async function mmd2Gemm(x: FeatureMatrix, y: FeatureMatrix): Promise<number> {
   const m = x.rows;
-  return (kernelSum(x, x, true) + kernelSum(y, y, true)) / (m * (m - 1)) - (2 * kernelSum(x, y, false)) / (m * m);
+  const [xx, yy, xy] = [await kernelSum(x, x, true), await kernelSum(y, y, true), await kernelSum(x, y, false)];
+  return (xx + yy) / (m * (m - 1)) - (2 * xy) / (m * m);
 }
 
 /** Unbiased MMD^2 between rows `xi` of x and rows `yi` of y (equal counts m >= 2; all rows by default). */
@@ -116,7 +117,7 @@ export function unbiasedMmd2(x: FeatureMatrix, y: FeatureMatrix, xi?: ArrayLike<
  * `subsets` random subsets of `subsetSize` samples from each set (default: at
  * most 1000 and half the smaller set, so subsets differ and the spread means something).
  */
-export function kernelInceptionDistance(real: FeatureMatrix, fake: FeatureMatrix, opts: KidOptions = {}): KidResult {
+export async function kernelInceptionDistance(real: FeatureMatrix, fake: FeatureMatrix, opts: KidOptions = {}): Promise<KidResult> {
   assertSameWidth(real, fake, 'KID');
   const { subsets = 10, seed = 0 } = opts;
   const smaller = Math.min(real.rows, fake.rows);
@@ -132,7 +133,7 @@ export function kernelInceptionDistance(real: FeatureMatrix, fake: FeatureMatrix
   for (let s = 0; s < subsets; s++) {
     const xi = choose(real.rows, subsetSize, rng);
     const yi = choose(fake.rows, subsetSize, rng);
-    estimates.push(kernels ? mmd2(kernels[0], kernels[1], kernels[2], xi, yi) : mmd2Gemm(selectRows(real, xi), selectRows(fake, yi)));
+    estimates.push(kernels ? mmd2(kernels[0], kernels[1], kernels[2], xi, yi) : await mmd2Gemm(selectRows(real, xi), selectRows(fake, yi)));
   }
   const mean = estimates.reduce((a, b) => a + b, 0) / subsets;
   const variance = estimates.reduce((a, b) => a + (b - mean) ** 2, 0) / subsets;

@@ -37,12 +37,12 @@ export function screenTolerance(d: number, na: number, nb: number): number {
  * squared distance (clamped at 0) from row i of a to row j of b. `distances`
  * is reused between calls.
  */
-export function forEachDistanceRow(
+export async function forEachDistanceRow(
   a: FeatureMatrix,
   b: FeatureMatrix,
   fn: (i: number, distances: Float32Array) => void,
   norms: { a: Float64Array; b: Float64Array } = { a: rowSquaredNorms(a), b: rowSquaredNorms(b) },
-): void {
+): Promise<void> {
   const rowsPerBlock = Math.max(1, Math.floor(BLOCK_FLOATS / Math.max(b.rows, 1)));
   const bt = tf.tensor2d(Float32Array.from(b.data), [b.rows, b.cols]);
   const row = new Float32Array(b.rows);
@@ -52,7 +52,7 @@ export function forEachDistanceRow(
       const block = Float32Array.from(a.data.subarray(start * a.cols, (start + rows) * a.cols));
       // (read back outside tidy: tidy walks a returned typed array element by element)
       const product = tf.tidy(() => tf.matMul(tf.tensor2d(block, [rows, a.cols]), bt, false, true));
-      const dots = product.dataSync() as Float32Array;
+      const dots = (await product.data()) as Float32Array;
       product.dispose();
       for (let r = 0; r < rows; r++) {
         const na = norms.a[start + r];

@@ -37,7 +37,7 @@ function insertSmallest(smallest: Float64Array, v: number): void {
 }
 
 /** Squared distance of every row to its k-th nearest other row of the same set. */
-export function kthNeighbourSquaredRadii(m: FeatureMatrix, k: number): Float64Array {
+export async function kthNeighbourSquaredRadii(m: FeatureMatrix, k: number): Promise<Float64Array> {
   if (!Number.isInteger(k) || k < 1) throw new UsageError(`precision/recall: k must be a positive integer, got ${k}`);
   if (m.rows <= k) throw new UsageError(`precision/recall: needs more than k = ${k} samples per set, got ${m.rows}`);
   const norms = rowSquaredNorms(m);
@@ -45,7 +45,7 @@ export function kthNeighbourSquaredRadii(m: FeatureMatrix, k: number): Float64Ar
   const radii = new Float64Array(m.rows);
   const screened = new Float64Array(k);
   const exact = new Float64Array(k);
-  forEachDistanceRow(
+  await forEachDistanceRow(
     m,
     m,
     (i, row) => {
@@ -65,12 +65,12 @@ export function kthNeighbourSquaredRadii(m: FeatureMatrix, k: number): Float64Ar
 }
 
 /** Fraction of rows of `queries` inside the union of balls (squared radii `radii`) around rows of `manifold`. */
-export function coverage(manifold: FeatureMatrix, radii: Float64Array, queries: FeatureMatrix): number {
+export async function coverage(manifold: FeatureMatrix, radii: Float64Array, queries: FeatureMatrix): Promise<number> {
   const manifoldNorms = rowSquaredNorms(manifold);
   const queryNorms = rowSquaredNorms(queries);
   const maxNorm = maxOf(manifoldNorms);
   let inside = 0;
-  forEachDistanceRow(
+  await forEachDistanceRow(
     queries,
     manifold,
     (q, row) => {
@@ -93,9 +93,9 @@ export function coverage(manifold: FeatureMatrix, radii: Float64Array, queries: 
   return inside / queries.rows;
 }
 
-export function precisionRecall(real: FeatureMatrix, fake: FeatureMatrix, k = 3): PrecisionRecall {
+export async function precisionRecall(real: FeatureMatrix, fake: FeatureMatrix, k = 3): Promise<PrecisionRecall> {
   assertSameWidth(real, fake, 'precision/recall');
-  const precision = coverage(real, kthNeighbourSquaredRadii(real, k), fake);
-  const recall = coverage(fake, kthNeighbourSquaredRadii(fake, k), real);
+  const precision = await coverage(real, await kthNeighbourSquaredRadii(real, k), fake);
+  const recall = await coverage(fake, await kthNeighbourSquaredRadii(fake, k), real);
   return { precision, recall, k };
 }

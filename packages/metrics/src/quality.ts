@@ -40,9 +40,14 @@ async function featuresOf(evaluator: Evaluator, images: Images): Promise<Feature
 }
 
 /** All metrics from feature matrices (rows are samples). */
-export function qualityFromFeatures(evaluatorId: string, real: FeatureMatrix, fake: FeatureMatrix, opts: QualityOptions): QualityMetrics {
-  const kid = kernelInceptionDistance(real, fake, { subsetSize: opts.kidSubsetSize, subsets: opts.kidSubsets, seed: opts.seed });
-  const pr = precisionRecall(real, fake, opts.k ?? 3);
+export async function qualityFromFeatures(
+  evaluatorId: string,
+  real: FeatureMatrix,
+  fake: FeatureMatrix,
+  opts: QualityOptions,
+): Promise<QualityMetrics> {
+  const kid = await kernelInceptionDistance(real, fake, { subsetSize: opts.kidSubsetSize, subsets: opts.kidSubsets, seed: opts.seed });
+  const pr = await precisionRecall(real, fake, opts.k ?? 3);
   return {
     evaluatorId,
     realCount: real.rows,
@@ -114,12 +119,12 @@ export async function referenceRows(
       {
         reference: 'data',
         dataset: data.name,
-        ...qualityFromFeatures(evaluator.id, real, await evaluator.features(heldOutImages), metricsOpts),
+        ...(await qualityFromFeatures(evaluator.id, real, await evaluator.features(heldOutImages), metricsOpts)),
       },
       {
         reference: 'noise',
         dataset: data.name,
-        ...qualityFromFeatures(evaluator.id, real, await evaluator.features(noiseImages), metricsOpts),
+        ...(await qualityFromFeatures(evaluator.id, real, await evaluator.features(noiseImages), metricsOpts)),
       },
     ];
   } finally {

@@ -52,14 +52,14 @@ describe('precision/recall at scale', () => {
     ['integer lattice with exact ties', 0],
     ['lattice far from the origin (float32 cancellation)', 3000],
   ] as const) {
-    it(`${name}: radii and both fractions equal a float64 brute force`, () => {
+    it(`${name}: radii and both fractions equal a float64 brute force`, async () => {
       const real = lattice(150, 6, 3, offset, 1);
       const fake = lattice(120, 6, 4, offset, 2);
       for (const k of [1, 3]) {
         const realRadii = bruteRadii(real, k);
         const fakeRadii = bruteRadii(fake, k);
-        expect(Array.from(kthNeighbourSquaredRadii(real, k))).toEqual(realRadii);
-        const pr = precisionRecall(real, fake, k);
+        expect(Array.from(await kthNeighbourSquaredRadii(real, k))).toEqual(realRadii);
+        const pr = await precisionRecall(real, fake, k);
         expect(pr.precision).toBe(bruteCoverage(real, realRadii, fake));
         expect(pr.recall).toBe(bruteCoverage(fake, fakeRadii, real));
       }
@@ -68,7 +68,7 @@ describe('precision/recall at scale', () => {
 });
 
 describe('KID at scale', () => {
-  it('sets beyond the exact-table size give the float64 MMD^2 to float32 accuracy', () => {
+  it('sets beyond the exact-table size give the float64 MMD^2 to float32 accuracy', async () => {
     const rng = new SeededRng(3);
     const make = (shift: number) =>
       featureMatrix(
@@ -79,7 +79,7 @@ describe('KID at scale', () => {
     const real = make(0);
     const fake = make(0.3);
     const exact = unbiasedMmd2(real, fake);
-    const kid = kernelInceptionDistance(real, fake, { subsetSize: 2100, subsets: 1 });
+    const kid = await kernelInceptionDistance(real, fake, { subsetSize: 2100, subsets: 1 });
     expect(exact).toBeGreaterThan(0.01);
     expect(Math.abs(kid.mean - exact) / exact).toBeLessThan(1e-4);
   });

@@ -98,8 +98,8 @@ describe('Frechet distance on evaluator features', () => {
 });
 
 describe('KID on evaluator features', () => {
-  it('two halves of one real set are within two standard deviations of 0', () => {
-    const kid = kernelInceptionDistance(sliceRows(heldOut, 0, N / 2), sliceRows(heldOut, N / 2, N), {
+  it('two halves of one real set are within two standard deviations of 0', async () => {
+    const kid = await kernelInceptionDistance(sliceRows(heldOut, 0, N / 2), sliceRows(heldOut, N / 2, N), {
       subsetSize: 100,
       subsets: 20,
       seed: 4,
@@ -118,7 +118,8 @@ describe('precision and recall on evaluator features', () => {
       values.set(noise.data.subarray(0, (N - keep) * real.cols), keep * real.cols);
       return { rows: N, cols: real.cols, data: values };
     };
-    const results = [0, 0.25, 0.5].map((fraction) => precisionRecall(real, mixed(fraction), 3));
+    const results = [];
+    for (const fraction of [0, 0.25, 0.5]) results.push(await precisionRecall(real, mixed(fraction), 3));
     const precisions = results.map((r) => r.precision);
     expect(increasing([...precisions].reverse()), `precision: ${precisions.join(', ')}`).toBe(true);
     expect(precisions[0] - precisions[2]).toBeGreaterThan(0.3);
@@ -129,8 +130,8 @@ describe('precision and recall on evaluator features', () => {
     const order = new SeededRng(9).shuffle(Array.from({ length: heldOutSet.count }, (_, i) => i)) as number[];
     const allClasses = order.slice(0, N);
     const fewClasses = order.filter((i) => heldOutSet.labels[i] < 3).slice(0, N);
-    const full = precisionRecall(real, await withFeatures(() => imagesToTensor(heldOutSet, allClasses)), 3);
-    const collapsed = precisionRecall(real, await withFeatures(() => imagesToTensor(heldOutSet, fewClasses)), 3);
+    const full = await precisionRecall(real, await withFeatures(() => imagesToTensor(heldOutSet, allClasses)), 3);
+    const collapsed = await precisionRecall(real, await withFeatures(() => imagesToTensor(heldOutSet, fewClasses)), 3);
     expect(collapsed.recall).toBeLessThan(full.recall - 0.3);
     expect(collapsed.precision).toBeGreaterThan(0.8);
   });

@@ -45,16 +45,16 @@ describe('against numpy/scipy (fixtures/fd-kid-reference.json)', () => {
     it(`${c.name}: FD matches scipy.linalg.sqrtm`, () => {
       expect(frechetDistance(real, fake)).toBeCloseTo(c.fd, 6);
     });
-    it(`${c.name}: unbiased MMD^2 on the full sets and on a fixed subset`, () => {
+    it(`${c.name}: unbiased MMD^2 on the full sets and on a fixed subset`, async () => {
       expect(unbiasedMmd2(real, fake)).toBeCloseTo(c.mmd2Full, 8);
       expect(unbiasedMmd2(real, fake, c.subsetReal, c.subsetFake)).toBeCloseTo(c.mmd2Subset, 8);
       // a subset as large as the sets is every sample, whatever the seed
-      const kid = kernelInceptionDistance(real, fake, { subsetSize: real.rows, subsets: 3, seed: 5 });
+      const kid = await kernelInceptionDistance(real, fake, { subsetSize: real.rows, subsets: 3, seed: 5 });
       expect(kid.mean).toBeCloseTo(c.mmd2Full, 8);
       expect(kid.std).toBeLessThan(1e-9);
     });
-    it(`${c.name}: precision/recall with k = ${c.k}`, () => {
-      const pr = precisionRecall(real, fake, c.k);
+    it(`${c.name}: precision/recall with k = ${c.k}`, async () => {
+      const pr = await precisionRecall(real, fake, c.k);
       expect(pr.precision).toBeCloseTo(c.precision, 12);
       expect(pr.recall).toBeCloseTo(c.recall, 12);
     });
@@ -80,29 +80,29 @@ describe('Frechet distance', () => {
 });
 
 describe('KID', () => {
-  it('two halves of one set are within two standard deviations of 0', () => {
+  it('two halves of one set are within two standard deviations of 0', async () => {
     const all = gaussianFeatures(400, 16, 3);
-    const kid = kernelInceptionDistance(sliceRows(all, 0, 200), sliceRows(all, 200, 400), { subsetSize: 100, subsets: 20, seed: 1 });
+    const kid = await kernelInceptionDistance(sliceRows(all, 0, 200), sliceRows(all, 200, 400), { subsetSize: 100, subsets: 20, seed: 1 });
     expect(Math.abs(kid.mean)).toBeLessThan(2 * kid.std);
   });
 
-  it('is far above its spread for shifted features, and deterministic for a seed', () => {
+  it('is far above its spread for shifted features, and deterministic for a seed', async () => {
     const a = gaussianFeatures(200, 16, 4);
     const b = gaussianFeatures(200, 16, 5, 0.5);
-    const kid = kernelInceptionDistance(a, b, { subsetSize: 100, subsets: 10, seed: 2 });
+    const kid = await kernelInceptionDistance(a, b, { subsetSize: 100, subsets: 10, seed: 2 });
     expect(kid.mean).toBeGreaterThan(5 * kid.std);
-    expect(kernelInceptionDistance(a, b, { subsetSize: 100, subsets: 10, seed: 2 })).toEqual(kid);
+    expect(await kernelInceptionDistance(a, b, { subsetSize: 100, subsets: 10, seed: 2 })).toEqual(kid);
   });
 });
 
 describe('precision/recall', () => {
-  it('k-NN radii match a sort on a tiny case', () => {
+  it('k-NN radii match a sort on a tiny case', async () => {
     const m = featureMatrixFromRows([[0], [1], [3], [7]]);
-    expect(Array.from(kthNeighbourSquaredRadii(m, 1))).toEqual([1, 1, 4, 16]);
-    expect(Array.from(kthNeighbourSquaredRadii(m, 2))).toEqual([9, 4, 9, 36]);
+    expect(Array.from(await kthNeighbourSquaredRadii(m, 1))).toEqual([1, 1, 4, 16]);
+    expect(Array.from(await kthNeighbourSquaredRadii(m, 2))).toEqual([9, 4, 9, 36]);
   });
 
-  it('counts which side is real: far-off fakes lower precision, a missing mode lowers recall', () => {
+  it('counts which side is real: far-off fakes lower precision, a missing mode lowers recall', async () => {
     // real: two clusters; fake: only the first cluster plus some far-off points
     const real = featureMatrixFromRows([
       ...Array.from({ length: 20 }, (_, i) => [i * 0.1, 0]),
@@ -112,7 +112,7 @@ describe('precision/recall', () => {
       ...Array.from({ length: 15 }, (_, i) => [i * 0.1 + 0.05, 0]),
       ...Array.from({ length: 5 }, (_, i) => [50 + i, 50]),
     ]);
-    const pr = precisionRecall(real, fake, 3);
+    const pr = await precisionRecall(real, fake, 3);
     expect(pr.precision).toBeCloseTo(15 / 20, 12);
     // the generated manifold: 15 close points (radius 0.3) plus 5 points 1 apart (radius 3) far away;
     // real points of the first cluster within 0.3 of a fake: x in [-0.25, 1.75] -> 18 of 20; none of the second

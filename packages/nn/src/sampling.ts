@@ -29,8 +29,3 @@ export function sampleInChunks(
   tf.dispose(chunks);
   return all;
 }
-
-/** Whether every weight of every variable is finite (a run's divergence check). */
-export function allFinite(vars: tf.Variable[]): boolean {
-  return vars.every((v) => tf.tidy(() => tf.all(tf.isFinite(v)).dataSync()[0] === 1));
-}

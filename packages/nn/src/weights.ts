@@ -1,16 +1,16 @@
 import type { tf } from '@curtain/core';
 
-/** Copies of every variable's values, for "did this step change the weights" checks. */
-export function snapshotWeights(vars: tf.Variable[]): Float32Array[] {
-  return vars.map((v) => Float32Array.from(v.dataSync() as Float32Array));
+/** Copies of every variable's values, for "did this step change the weights" checks (read back with data(), so any backend). */
+export async function snapshotWeights(vars: tf.Variable[]): Promise<Float32Array[]> {
+  return Promise.all(vars.map(async (v) => Float32Array.from((await v.data()) as Float32Array)));
 }
 
 /** The largest absolute change of any weight since `before`. */
-export function maxWeightChange(before: Float32Array[], vars: tf.Variable[]): number {
+export async function maxWeightChange(before: Float32Array[], vars: tf.Variable[]): Promise<number> {
+  const now = await snapshotWeights(vars);
   let max = 0;
-  vars.forEach((v, i) => {
-    const now = v.dataSync();
-    for (let j = 0; j < now.length; j++) max = Math.max(max, Math.abs(now[j] - before[i][j]));
+  now.forEach((values, i) => {
+    for (let j = 0; j < values.length; j++) max = Math.max(max, Math.abs(values[j] - before[i][j]));
   });
   return max;
 }

@@ -34,7 +34,7 @@ export function metricsJudge(dataset: Dataset, preset: Preset): QualityJudge {
     async judge(fake: tf.Tensor4D, seed: number): Promise<Quality> {
       const { features, probabilities } = await evaluator.featuresAndProbabilities(fake);
       const classes = classifierScore(probabilities);
-      const q = qualityFromFeatures(evaluator.id, await realFeatures(), features, {
+      const q = await qualityFromFeatures(evaluator.id, await realFeatures(), features, {
         seed,
         kidSubsets: preset.kidSubsets,
         kidSubsetSize: Math.max(2, Math.floor(Math.min(n, fake.shape[0], 1000) / 2)),

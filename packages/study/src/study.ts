@@ -1,6 +1,6 @@
 import { accessSync, constants, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { type BackendInfo, hostFingerprint, SeededRng, tf, UsageError } from '@curtain/core';
+import { type BackendInfo, hostFingerprint, readEveryFor, SeededRng, tf, UsageError } from '@curtain/core';
 import { type Dataset, loadDataset, pixelsPerImage, sampleImages } from '@curtain/data';
 import type { Registry } from '@curtain/zoo';
 import { REFERENCE_VARIANTS, type RunRow } from './columns.ts';
@@ -47,7 +47,7 @@ export interface StudyOptions {
   pollMs?: number;
   /** Load a dataset (tests inject a small synthetic one). */
   loadData?: (name: string, dataDir?: string) => Dataset;
-  /** Read training statistics back every this many steps (default 1; see JobEnvironment.readEvery). */
+  /** Read training statistics back every this many steps (default: readEveryFor the backend; see JobEnvironment.readEvery). */
   readEvery?: number;
 }
 
@@ -191,7 +191,7 @@ export async function runStudy(opts: StudyOptions): Promise<{ jobs: number; writ
             checkpointSeconds: opts.checkpointSeconds ?? 300,
             keepCheckpoints: opts.keepCheckpoints ?? false,
             onCheckpoint: opts.onCheckpoint,
-            readEvery: opts.readEvery ?? 1,
+            readEvery: opts.readEvery ?? readEveryFor(opts.backend),
           },
           job.size === Object.keys(job.entry.sizes)[0],
         );

@@ -65,10 +65,10 @@ export function paradigmContract(entry: ParadigmEntry, before: () => Promise<unk
 
     it('a train step changes the weights, leaks nothing but its statistics, and they read back finite', async () => {
       const batch = stream.next();
-      const weights = snapshotWeights(model.variables());
+      const weights = await snapshotWeights(model.variables());
       const tensors = model.trainStep(batch);
       batch.dispose();
-      expect(maxWeightChange(weights, model.variables())).toBeGreaterThan(0);
+      expect(await maxWeightChange(weights, model.variables())).toBeGreaterThan(0);
       const stats = await assertNoLeakAsync('reading the step back', () => readStepStats(tensors), -Object.keys(tensors).length);
       expect(Object.keys(stats)).toContain('loss');
       for (const value of Object.values(stats)) expect(Number.isFinite(value)).toBe(true);
@@ -79,7 +79,7 @@ export function paradigmContract(entry: ParadigmEntry, before: () => Promise<unk
     });
 
     it('evaluation, sampling and the health check change no weight and leak nothing; samples are seeded images in [0, 1]', async () => {
-      const weights = snapshotWeights(model.variables());
+      const weights = await snapshotWeights(model.variables());
       const batch = stream.next();
       if (model.bitsPerDim) {
         const bpd = await assertNoLeakAsync('bitsPerDim', () => model.bitsPerDim!(batch));
@@ -98,7 +98,7 @@ export function paradigmContract(entry: ParadigmEntry, before: () => Promise<unk
       b.dispose();
       if (model.health) expect(['ok', 'collapsed']).toContain(await assertNoLeakAsync('health', () => model.health!()));
       expect(model.sampleCost(options).networkEvals).toBeGreaterThanOrEqual(1);
-      expect(maxWeightChange(weights, model.variables())).toBe(0);
+      expect(await maxWeightChange(weights, model.variables())).toBe(0);
     });
 
     it('save and load round-trip the weights (a fresh model with another seed samples the same)', async () => {

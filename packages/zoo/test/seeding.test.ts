@@ -34,9 +34,13 @@ async function run(variant: string, seed: number): Promise<{ weights: Float32Arr
       ...entry.samplers[0].options,
       ...(variant === 'ddpm' ? { sampler: 'ddim', steps: 2 } : {}),
     });
-    const samples = Float32Array.from(images.dataSync() as Float32Array);
+    const samples = Float32Array.from((await images.data()) as Float32Array);
     images.dispose();
-    return { weights: snapshotWeights(model.variables()), batch: Float32Array.from(lastBatch!.dataSync() as Float32Array), samples };
+    return {
+      weights: await snapshotWeights(model.variables()),
+      batch: Float32Array.from((await lastBatch!.data()) as Float32Array),
+      samples,
+    };
   } finally {
     lastBatch?.dispose();
     model.dispose();

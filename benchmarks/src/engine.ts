@@ -5,9 +5,8 @@ import '@tensorflow/tfjs';
 import { nativeInfo } from '@curtain/backend-native';
 import * as tf from '@tensorflow/tfjs-core';
 import { Bench } from 'tinybench';
-import { activateBackend } from './common.ts';
+import { activateBackend, type PeerOutput, runPythonPeer } from './common.ts';
 import { engineCases } from './engine/cases.ts';
-import { runPeer } from './engine/peer.ts';
 import { hostInfo } from './host.ts';
 import type { SuiteOptions, SuiteRow } from './suite.ts';
 
@@ -21,6 +20,19 @@ function budget(backend: string, caseName: string) {
   return { iterations: 30, time: 2000, warmupIterations: 5 };
 }
 
+/** One engine case's PyTorch figures (peers/engine.py). */
+interface EnginePeerCase {
+  case: string;
+  batch: number;
+  ms_per_step: number;
+  examples_per_s: number;
+}
+
+/** peers/engine.py through the one peer runner (the same environment as every PyTorch twin). */
+function runEnginePeer(threads: number, filter: string) {
+  return runPythonPeer<PeerOutput<EnginePeerCase>>('engine.py', ['--threads', String(threads), '--filter', filter], 600_000);
+}
+
 export async function engineSuite(opts: SuiteOptions = {}): Promise<SuiteRow[]> {
   const wanted = opts.backend ? opts.backend.split(',') : [...ENGINE_BACKENDS];
   const cases = engineCases.filter((c) => !opts.filter || c.name.includes(opts.filter));
@@ -30,7 +42,7 @@ export async function engineSuite(opts: SuiteOptions = {}): Promise<SuiteRow[]> 
   // The peer runs before and after the tfjs backends; the faster of its two
   // medians is used (conservative when the host's load changes meanwhile).
   log(`engine: PyTorch peer with ${threads} threads...`);
-  const peerBefore = runPeer(threads, opts.filter ?? '');
+  const peerBefore = runEnginePeer(threads, opts.filter ?? '');
   const rows: SuiteRow[] = [];
   for (const backendName of wanted) {
     const setup = await activateBackend(backendName, threads);
@@ -83,7 +95,7 @@ export async function engineSuite(opts: SuiteOptions = {}): Promise<SuiteRow[]> 
     }
   }
   log('engine: PyTorch peer again...');
-  const peerAfter = runPeer(threads, opts.filter ?? '');
+  const peerAfter = runEnginePeer(threads, opts.filter ?? '');
   for (const row of rows) {
     const speeds = [peerBefore, peerAfter].map((p) => p.result?.cases.find((q) => q.case === row.case)?.examples_per_s ?? 0);
     const peer = Math.max(...speeds);

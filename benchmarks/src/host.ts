@@ -1,6 +1,5 @@
 // Host fingerprint columns recorded beside every benchmark row.
-import { cpus, platform, release, totalmem } from 'node:os';
-import * as tf from '@tensorflow/tfjs-core';
+import { machineFacts } from '@curtain/core';
 
 export interface HostInfo {
   cpu_model: string;
@@ -31,14 +30,14 @@ export function blasEnvironment(env: NodeJS.ProcessEnv = process.env): string {
 }
 
 export function hostInfo(): HostInfo {
-  const c = cpus();
+  const machine = machineFacts();
   return {
-    cpu_model: c[0]?.model.trim() ?? 'unknown',
-    cores: c.length,
-    memory_gb: Math.round((totalmem() / 2 ** 30) * 10) / 10,
-    os: `${platform()} ${release()}`,
-    node: process.version,
-    tfjs: tf.version_core,
+    cpu_model: machine.cpu,
+    cores: machine.cores,
+    memory_gb: machine.memoryGb,
+    os: machine.os,
+    node: machine.node,
+    tfjs: machine.tfjs,
     blas_env: blasEnvironment(),
   };
 }

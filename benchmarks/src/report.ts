@@ -1,16 +1,13 @@
 // Writes suite rows as CSV (atomically) and formats a console table.
-import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { writeFileAtomic } from '@curtain/core';
 import { stringify } from 'csv-stringify/sync';
 import type { SuiteRow } from './suite.ts';
 
 export function writeCsv(dir: string, suite: string, rows: SuiteRow[]): string {
-  mkdirSync(dir, { recursive: true });
   const columns = [...new Set(rows.flatMap((r) => Object.keys(r)))];
   const path = join(dir, `${suite}.csv`);
-  const tmp = `${path}.tmp-${process.pid}`;
-  writeFileSync(tmp, stringify(rows, { header: true, columns }));
-  renameSync(tmp, path);
+  writeFileAtomic(path, stringify(rows, { header: true, columns }));
   return path;
 }
 

@@ -15,15 +15,37 @@ export interface HostFingerprint {
   threads: number;
 }
 
-export function hostFingerprint(backend: BackendInfo): HostFingerprint {
+/** What this machine is: the one reading of it that study rows and benchmark rows both record. */
+export interface MachineFacts {
+  cpu: string;
+  cores: number;
+  memoryGb: number;
+  os: string;
+  node: string;
+  tfjs: string;
+}
+
+export function machineFacts(): MachineFacts {
   const cpus = os.cpus();
   return {
-    host_cpu: (cpus[0]?.model ?? 'unknown').trim(),
-    host_cores: cpus.length,
-    host_memory_gb: Math.round((os.totalmem() / 2 ** 30) * 10) / 10,
-    host_os: `${os.platform()} ${os.release()} ${os.arch()}`,
-    node_version: process.version,
-    tfjs_version: tf.version_core,
+    cpu: (cpus[0]?.model ?? 'unknown').trim(),
+    cores: cpus.length,
+    memoryGb: Math.round((os.totalmem() / 2 ** 30) * 10) / 10,
+    os: `${os.platform()} ${os.release()} ${os.arch()}`,
+    node: process.version,
+    tfjs: tf.version_core,
+  };
+}
+
+export function hostFingerprint(backend: BackendInfo): HostFingerprint {
+  const machine = machineFacts();
+  return {
+    host_cpu: machine.cpu,
+    host_cores: machine.cores,
+    host_memory_gb: machine.memoryGb,
+    host_os: machine.os,
+    node_version: machine.node,
+    tfjs_version: machine.tfjs,
     backend: backend.name,
     blas: backend.blas,
     threads: backend.threads,

@@ -2,6 +2,7 @@ export * from './backend.ts';
 export * from './config.ts';
 export * from './contract.ts';
 export * from './errors.ts';
+export * from './files.ts';
 export * from './flops.ts';
 export * from './host.ts';
 export * from './leak.ts';

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { type StepTensors, tf, UsageError } from '@curtain/core';
-import { concatFloat32, writeAtomic } from './params.ts';
+import { type StepTensors, tf, UsageError, writeFileAtomic } from '@curtain/core';
+import { concatFloat32 } from './params.ts';
 
 export interface AdamOptions {
   learningRate: number;
@@ -112,8 +112,8 @@ export class Adam {
    */
   async save(dir: string, name = 'adam'): Promise<void> {
     const moments = (await Promise.all([...this.m, ...this.v].map((t) => t.data()))) as Float32Array[];
-    writeAtomic(path.join(dir, `${name}.bin`), Buffer.from(concatFloat32(moments).buffer));
-    writeAtomic(
+    writeFileAtomic(path.join(dir, `${name}.bin`), Buffer.from(concatFloat32(moments).buffer));
+    writeFileAtomic(
       path.join(dir, `${name}.json`),
       JSON.stringify({ steps: this.steps, learningRate: this.learningRate, sizes: this.vars.map((v) => v.size) }),
     );

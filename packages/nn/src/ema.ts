@@ -1,7 +1,7 @@
 import { mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { tf, UsageError } from '@curtain/core';
-import { concatFloat32, writeAtomic } from './params.ts';
+import { tf, UsageError, writeFileAtomic } from '@curtain/core';
+import { concatFloat32 } from './params.ts';
 
 /**
  * An exponential moving average of weights (Polyak averaging) for sampling,
@@ -56,8 +56,8 @@ export class WeightAverage {
   async save(dir: string): Promise<void> {
     mkdirSync(dir, { recursive: true });
     const flat = concatFloat32((await Promise.all(this.shadow.map((s) => s.data()))) as Float32Array[]);
-    writeAtomic(path.join(dir, 'ema.bin'), Buffer.from(flat.buffer));
-    writeAtomic(
+    writeFileAtomic(path.join(dir, 'ema.bin'), Buffer.from(flat.buffer));
+    writeFileAtomic(
       path.join(dir, 'ema.json'),
       JSON.stringify({ decay: this.decay, updates: this.updates, sizes: this.vars.map((v) => v.size) }),
     );

@@ -1,6 +1,6 @@
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { type SeededRng, tf, UsageError } from '@curtain/core';
+import { type SeededRng, tf, UsageError, writeFileAtomic } from '@curtain/core';
 
 export type Init =
   | 'zeros'
@@ -68,8 +68,8 @@ export class ParamStore {
       manifest.push({ name, shape: variable.shape });
       chunks.push((await variable.data()) as Float32Array);
     }
-    writeAtomic(path.join(dir, 'params.bin'), Buffer.from(concatFloat32(chunks).buffer));
-    writeAtomic(path.join(dir, 'params.json'), JSON.stringify(manifest));
+    writeFileAtomic(path.join(dir, 'params.bin'), Buffer.from(concatFloat32(chunks).buffer));
+    writeFileAtomic(path.join(dir, 'params.json'), JSON.stringify(manifest));
   }
 
   /** Loads values saved by `save` into the existing variables (shapes must match). */
@@ -116,11 +116,4 @@ export function concatFloat32(parts: Float32Array[]): Float32Array {
     offset += part.length;
   }
   return flat;
-}
-
-/** Writes via a temporary file and rename, so a crash never leaves half a file. */
-export function writeAtomic(file: string, data: string | Buffer): void {
-  const temp = `${file}.${process.pid}.tmp`;
-  writeFileSync(temp, data);
-  renameSync(temp, file);
 }

@@ -1,8 +1,7 @@
 import { mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { type JsonValue, type RngState, type SeededRng, UsageError } from '@curtain/core';
+import { type JsonValue, type RngState, type SeededRng, UsageError, writeFileAtomic } from '@curtain/core';
 import type { Adam } from './adam.ts';
-import { writeAtomic } from './params.ts';
 
 /**
  * Everything besides the weights that decides a model's next training step:
@@ -22,7 +21,7 @@ export async function saveTrainingState(dir: string, parts: TrainingParts, extra
   mkdirSync(dir, { recursive: true });
   for (const [name, optimizer] of Object.entries(parts.optimizers)) await optimizer.save(dir, name);
   const rngs = Object.fromEntries(Object.entries(parts.rngs).map(([name, rng]) => [name, rng.getState()]));
-  writeAtomic(path.join(dir, STATE_FILE), JSON.stringify({ rngs, extra }));
+  writeFileAtomic(path.join(dir, STATE_FILE), JSON.stringify({ rngs, extra }));
 }
 
 /** Restores what saveTrainingState wrote into the same parts; returns the model-specific extra. */

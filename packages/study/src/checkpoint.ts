@@ -1,7 +1,6 @@
 import { existsSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import path from 'node:path';
-import type { GenerativeModel } from '@curtain/core';
-import { fileError, writeTextAtomic } from './csv-store.ts';
+import { fileError, type GenerativeModel, writeFileAtomic } from '@curtain/core';
 
 /** Where a job is in its training, beside the model's own state (weights, optimiser, EMA, RNG). */
 export interface JobProgress {
@@ -37,7 +36,7 @@ export async function saveCheckpoint(outDir: string, jobKey: string, model: Gene
   } catch (error) {
     throw fileError(next, 'write a checkpoint', error);
   }
-  writeTextAtomic(path.join(next, PROGRESS_FILE), JSON.stringify(progress));
+  writeFileAtomic(path.join(next, PROGRESS_FILE), JSON.stringify(progress));
   try {
     if (existsSync(current)) renameSync(current, old);
     renameSync(next, current);

@@ -1,30 +1,9 @@
-import { appendFileSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { UsageError } from '@curtain/core';
+import { fileError, UsageError, writeFileAtomic } from '@curtain/core';
 import { parse } from 'csv-parse/sync';
 import { stringify } from 'csv-stringify/sync';
 import type { CsvRow } from './columns.ts';
-
-/** What an fs error code means to a user, for messages that name the file. */
-const CAUSES: Record<string, string> = {
-  ENOSPC: 'disk full',
-  EFBIG: 'file too large for the disk or its quota (disk full?)',
-  EDQUOT: 'disk quota exceeded',
-  EACCES: 'permission denied',
-  EPERM: 'operation not permitted',
-  EROFS: 'read-only file system',
-  EISDIR: 'is a folder, expected a file',
-  ENOTDIR: 'a part of the path is a file, expected a folder',
-  ENOENT: 'not found',
-};
-
-/** A UsageError naming `file`, what was being done and why it failed (disk full, permission, not a file). */
-export function fileError(file: string, doing: string, error: unknown): UsageError {
-  if (error instanceof UsageError) return error;
-  const code = (error as NodeJS.ErrnoException).code;
-  const cause = code ? `${CAUSES[code] ?? code}${CAUSES[code] ? ` (${code})` : ''}` : (error as Error).message;
-  return new UsageError(`${file}: cannot ${doing}: ${cause}`);
-}
 
 /** Reads a whole text file, turning fs errors into a UsageError naming the file. */
 export function readText(file: string): string {
@@ -90,7 +69,7 @@ export function repairTrailingLine(file: string): string {
   if (!existsSync(file)) return '';
   const text = readText(file);
   const complete = completeLines(text);
-  if (complete.length !== text.length) writeTextAtomic(file, complete);
+  if (complete.length !== text.length) writeFileAtomic(file, complete);
   return complete;
 }
 
@@ -108,7 +87,7 @@ export function appendCsv(file: string, columns: readonly string[], rows: Array<
   const header = existing.trim() === '' ? stringify([columns as string[]]) : '';
   const text = stringify(rows.map((row) => columns.map((c) => cell(row[c]))));
   try {
-    if (header) writeTextAtomic(file, header + text);
+    if (header) writeFileAtomic(file, header + text);
     else appendFileSync(file, text);
   } catch (error) {
     throw fileError(file, 'append rows', error);
@@ -118,28 +97,7 @@ export function appendCsv(file: string, columns: readonly string[], rows: Array<
 /** Writes a whole CSV through a temporary file and a rename. */
 export function writeCsvAtomic(file: string, columns: readonly string[], rows: Array<Record<string, unknown>>): void {
   const text = stringify([columns as string[], ...rows.map((row) => columns.map((c) => cell(row[c])))]);
-  writeTextAtomic(file, text);
-}
-
-/**
- * Writes a file through a temporary file and a rename, so a reader sees the
- * old or the new file, never half of one; a failure (disk full, permission)
- * removes the temporary file and names the target and the cause.
- */
-export function writeTextAtomic(file: string, text: string | Buffer): void {
-  const temp = `${file}.${process.pid}.tmp`;
-  try {
-    mkdirSync(path.dirname(file), { recursive: true });
-    writeFileSync(temp, text);
-    renameSync(temp, file);
-  } catch (error) {
-    try {
-      rmSync(temp, { force: true });
-    } catch {
-      // the temporary file could not be removed either; the error below names the target
-    }
-    throw fileError(file, 'write', error);
-  }
+  writeFileAtomic(file, text);
 }
 
 function cell(value: unknown): string {

@@ -1,8 +1,7 @@
 import { existsSync, linkSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { UsageError } from '@curtain/core';
-import { fileError } from './csv-store.ts';
+import { fileError, UsageError } from '@curtain/core';
 
 /** Who holds a lock or a claim: written into the file when it is created. */
 export interface LockHolder {

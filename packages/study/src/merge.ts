@@ -1,8 +1,8 @@
 import { copyFileSync, existsSync, mkdirSync, readdirSync } from 'node:fs';
 import path from 'node:path';
-import { UsageError } from '@curtain/core';
+import { UsageError, writeFileAtomic } from '@curtain/core';
 import { type CsvRow, num, RUN_COLUMNS } from './columns.ts';
-import { writeCsvAtomic, writeTextAtomic } from './csv-store.ts';
+import { writeCsvAtomic } from './csv-store.ts';
 import { withFolderLock } from './folder-lock.ts';
 import { readRunRows } from './runs-file.ts';
 
@@ -63,6 +63,6 @@ function mergeLocked(outDir: string, inputs: string[]): { rows: number; duplicat
       for (const name of readdirSync(bench)) copyFileSync(path.join(bench, name), path.join(outDir, 'bench', name));
     }
   }
-  writeTextAtomic(path.join(outDir, 'merged-from.txt'), `${inputs.join('\n')}\n`);
+  writeFileAtomic(path.join(outDir, 'merged-from.txt'), `${inputs.join('\n')}\n`);
   return { rows: rows.length, duplicates };
 }

@@ -1,11 +1,11 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { UsageError } from '@curtain/core';
+import { UsageError, writeFileAtomic } from '@curtain/core';
 import type { BenchColumn, BenchSuiteName } from '@curtain/zoo';
 import { type CsvRow, num } from './columns.ts';
 import { type ComparableRows, comparableRows, describeSetting, readStudyJson, studySetting } from './comparable.ts';
 import { diffusionCrossover } from './crossover.ts';
-import { readCsv, writeCsvAtomic, writeTextAtomic } from './csv-store.ts';
+import { readCsv, writeCsvAtomic } from './csv-store.ts';
 import { paradigmOf, type ReferenceLevel, referenceLevels } from './figures/references.ts';
 import type { Figure } from './figures/style.ts';
 import { PLOTS_DIR, writeFigures } from './figures/write-figures.ts';
@@ -58,10 +58,10 @@ export async function renderReport(dir: string): Promise<ReportFiles> {
   writeCsvAtomic(path.join(dir, 'hypothesis.csv'), HYPOTHESIS_COLUMNS, hypothesis as unknown as Array<Record<string, unknown>>);
   const figures = await writeFigures(dir, rows, summary);
   const montage = samplesMontage(dir, summary, paradigmOf(rows));
-  if (montage) writeTextAtomic(path.join(dir, MONTAGE_FILE), montage);
+  if (montage) writeFileAtomic(path.join(dir, MONTAGE_FILE), montage);
   const markdown = reportMarkdown(dir, comparable, verdicts, referenceLevels(rows), figures);
-  writeTextAtomic(path.join(dir, 'REPORT.md'), markdown);
-  writeTextAtomic(path.join(dir, 'REPORT.html'), reportHtml(markdown, dir, markdown.split('\n')[0].replace(/^# /, '')));
+  writeFileAtomic(path.join(dir, 'REPORT.md'), markdown);
+  writeFileAtomic(path.join(dir, 'REPORT.html'), reportHtml(markdown, dir, markdown.split('\n')[0].replace(/^# /, '')));
   return verdicts;
 }
 
@@ -73,7 +73,9 @@ function answerSentence(winners: WinnerRow[]): string {
       w.fd_rule === w.best_mean
         ? `${w.best_mean} is separated from every rival`
         : `${w.best_mean} has the best mean FD (${fmt(w.best_mean_fd)}) but is not separated from every rival`;
-    const disagreement = w.fd_vs_class.startsWith('disagree') ? `; FD and the classifier score disagree (${w.fd_vs_class})` : '';
+    const disagreement = w.fd_vs_class.startsWith('disagree')
+      ? `; FD and the classifier score disagree on the best mean (${w.fd_vs_class.replace(/^disagree \((.*)\)$/, '$1')})`
+      : '';
     const unjudged = w.not_judged ? `; not judged, too few samples: ${w.not_judged}` : '';
     return w.verdict === w.fd_rule
       ? `${at} **${w.verdict === w.best_mean ? `${w.verdict} wins` : w.verdict}** (${rule}${disagreement}${unjudged})`
@@ -90,6 +92,17 @@ function hypothesisSentence(hypothesis: HypothesisRow[]): string {
       `at ${fmtFlops(h.budget_flops)} FLOPs **${h.verdict}** (diffusion − VAE family FD ${fmtInterval(h.diffusion_minus_vae_family, h.diffusion_minus_vae_family_low, h.diffusion_minus_vae_family_high)}: premise ${h.premise}; pcvae − hvae ${fmtInterval(h.pcvae_minus_hvae, h.pcvae_minus_hvae_low, h.pcvae_minus_hvae_high)}; pcvae prediction-error ratio ${fmt(h.pcvae_prediction_error_ratio, 2)})`,
   );
   return `${verdicts.join('; ')}.`;
+}
+
+/** "1000 generated images per FD (pixelcnn 300)": the most common count, and each variant scored on another. */
+function samplesPerFd(rows: CsvRow[]): string {
+  const scored = rows.filter((r) => r.paradigm !== 'reference' && r.fd !== '' && r.fd !== undefined);
+  const counts = new Map<string, number>();
+  for (const r of scored) counts.set(r.eval_samples, (counts.get(r.eval_samples) ?? 0) + 1);
+  const usual = [...counts].sort((a, b) => b[1] - a[1])[0]?.[0];
+  if (usual === undefined) return 'no generated images scored yet';
+  const others = [...new Set(scored.filter((r) => r.eval_samples !== usual).map((r) => `${r.variant} ${r.eval_samples}`))];
+  return `${usual} generated images per FD${others.length ? ` (${others.join(', ')})` : ''}`;
 }
 
 function learnedNothingSentence(winners: WinnerRow[], references: ReferenceLevel[]): string {
@@ -166,7 +179,7 @@ function reportMarkdown(
     lines.push('');
   }
   lines.push(
-    `Generated from \`runs.csv\` (${rows.length} rows: ${statusCounts}; plus reference rows). Backend **${first.backend ?? '?'}** (${first.blas ?? '?'}, ${first.threads ?? '?'} threads) on ${first.host_cpu ?? '?'}, ${first.host_cores ?? '?'} cores; tfjs ${first.tfjs_version ?? '?'}, Node ${first.node_version ?? '?'}. Evaluator \`${first.evaluator_id ?? '?'}\`, ${first.eval_samples ?? '?'} generated vs real images per FD. Protocol: nested budgets (one run per size and seed, constant learning rate, evaluated as it passes each budget). Each variant and each paradigm is represented per budget by the size (and sampler) with the lowest FD on **selection data** (the preset's selection seeds, separate training runs that no reported number uses; folders without them fall back to cross-fitting, each seed's choice made on the other seeds); intervals are 95% Student-t over the reported seeds, paired where two entries share seeds.`,
+    `Generated from \`runs.csv\` (${rows.length} rows: ${statusCounts}; plus reference rows). Backend **${first.backend ?? '?'}** (${first.blas ?? '?'}, ${first.threads ?? '?'} thread${first.threads === '1' ? '' : 's'}) on ${first.host_cpu ?? '?'}, ${first.host_cores ?? '?'} cores; tfjs ${first.tfjs_version ?? '?'}, Node ${first.node_version ?? '?'}. Evaluator \`${first.evaluator_id ?? '?'}\`, ${samplesPerFd(rows)}. Protocol: nested budgets (one run per size and seed, constant learning rate, evaluated as it passes each budget). Each variant and each paradigm is represented per budget by the size (and sampler) with the lowest FD on **selection data** (the preset's selection seeds, separate training runs that no reported number uses; folders without them fall back to cross-fitting, each seed's choice made on the other seeds); intervals are 95% Student-t over the reported seeds, paired where two entries share seeds.`,
   );
   lines.push('');
   lines.push('## The answer');
@@ -227,10 +240,13 @@ function reportMarkdown(
     'Treatment `pcvae` (latents code the residual of each level against the prediction from the level above), control `hvae` (same hierarchy and objective, no residual coding), baseline `vae`, target: the diffusion paradigm. The premise (diffusion beats the VAE family: the interval of diffusion − VAE family FD below zero) must hold, and pcvae must really code prediction errors (held-out `prediction_error_ratio` < 0.5), before a verdict: supported when pcvae beats both hvae and vae with 95% intervals below zero; refuted when pcvae − hvae lies wholly above zero; else inconclusive. `rule` shows that outcome even where a gate withholds it.',
   );
   lines.push('');
-  lines.push(
-    '| budget | vae | hvae | pcvae | diffusion − VAE family [95%] | premise | pcvae − hvae [95%] | pcvae − vae [95%] | ratio hvae / pcvae | gap closed | rule | verdict |',
-  );
-  lines.push('|---|---|---|---|---|---|---|---|---|---|---|---|');
+  if (hypothesis.length === 0) lines.push(hypothesisSentence(hypothesis));
+  else {
+    lines.push(
+      '| budget | vae | hvae | pcvae | diffusion − VAE family [95%] | premise | pcvae − hvae [95%] | pcvae − vae [95%] | ratio hvae / pcvae | gap closed | rule | verdict |',
+    );
+    lines.push('|---|---|---|---|---|---|---|---|---|---|---|---|');
+  }
   for (const h of hypothesis) {
     lines.push(
       `| ${fmtFlops(h.budget_flops)} | ${fmt(h.vae_fd)} | ${fmt(h.hvae_fd)} | ${fmt(h.pcvae_fd)} | ${fmtInterval(h.diffusion_minus_vae_family, h.diffusion_minus_vae_family_low, h.diffusion_minus_vae_family_high)} | ${h.premise} | ${fmtInterval(h.pcvae_minus_hvae, h.pcvae_minus_hvae_low, h.pcvae_minus_hvae_high)} | ${fmtInterval(h.pcvae_minus_vae, h.pcvae_minus_vae_low, h.pcvae_minus_vae_high)} | ${fmt(h.hvae_prediction_error_ratio, 2)} / ${fmt(h.pcvae_prediction_error_ratio, 2)} | ${fmt(h.gap_closed, 2)} | ${h.rule} | ${h.verdict} |`,

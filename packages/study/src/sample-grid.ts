@@ -1,6 +1,5 @@
-import type { tf } from '@curtain/core';
+import { type tf, writeFileAtomic } from '@curtain/core';
 import { PNG } from 'pngjs';
-import { writeTextAtomic } from './csv-store.ts';
 
 /** Tiles up to rows*cols grayscale images [n, H, W, 1] in [0,1] into one PNG (2 px gutters), written atomically. */
 export async function writeSampleGrid(file: string, images: tf.Tensor4D, cols = 8, scale = 2): Promise<void> {
@@ -28,5 +27,5 @@ export async function writeSampleGrid(file: string, images: tf.Tensor4D, cols = 
       }
     }
   }
-  writeTextAtomic(file, PNG.sync.write(png));
+  writeFileAtomic(file, PNG.sync.write(png));
 }

@@ -1,8 +1,8 @@
 import { existsSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { writeFileAtomic } from '@curtain/core';
 import { readStudyJson } from './comparable.ts';
-import { writeTextAtomic } from './csv-store.ts';
 import { readRunRows } from './runs-file.ts';
 
 /**
@@ -26,7 +26,7 @@ export interface StudySession {
 export function recordSession(dir: string, session: StudySession): void {
   const study = (readStudyJson(dir) ?? {}) as Record<string, unknown>;
   const sessions = sessionsOf(study);
-  writeTextAtomic(path.join(dir, 'study.json'), JSON.stringify({ ...study, sessions: [...sessions, session] }, null, 2));
+  writeFileAtomic(path.join(dir, 'study.json'), JSON.stringify({ ...study, sessions: [...sessions, session] }, null, 2));
 }
 
 export function sessionsOf(study: { sessions?: unknown }): StudySession[] {

@@ -1,11 +1,10 @@
 import { accessSync, constants, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { type BackendInfo, hostFingerprint, readEveryFor, SeededRng, tf, UsageError } from '@curtain/core';
+import { type BackendInfo, hostFingerprint, readEveryFor, SeededRng, tf, UsageError, writeFileAtomic } from '@curtain/core';
 import { type Dataset, loadDataset, pixelsPerImage, sampleImages } from '@curtain/data';
 import type { Registry } from '@curtain/zoo';
 import { REFERENCE_VARIANTS, type RunRow } from './columns.ts';
 import { readStudyJson } from './comparable.ts';
-import { writeTextAtomic } from './csv-store.ts';
 import { claimJob, releaseJob, withFolderLock } from './folder-lock.ts';
 import { REAL_GRID } from './grid-path.ts';
 import { type Quality, type QualityJudge, seedFromKey } from './judge.ts';
@@ -105,7 +104,7 @@ export async function runStudy(opts: StudyOptions): Promise<{ jobs: number; writ
     for (const row of readRunRows(runsFile)) doneKeys.add(row.run_key);
   };
   refreshDone();
-  writeTextAtomic(
+  writeFileAtomic(
     path.join(opts.outDir, 'study.json'),
     JSON.stringify(
       {

@@ -33,7 +33,7 @@ export interface ParadigmRow {
   fd_high: number;
   class_confident_mean: number;
   class_score_mean: number;
-  /** 'yes' where the FD interval lies wholly below the mean-image row's FD (the model learned something). */
+  /** 'yes' where the FD interval lies wholly below the mean-image row's FD (the model learned something); 'not scored' where it has no FD at this budget. */
   beats_mean_image: string;
   /** Reported rows by seed (not a CSV column). */
   bySeed: Map<number, CsvRow>;
@@ -151,7 +151,13 @@ export function paradigmRepresentatives(rows: CsvRow[]): ParadigmRow[] {
         fd_high: fd.high,
         class_confident_mean: finiteMean(bySeed, 'class_confident').mean,
         class_score_mean: finiteMean(bySeed, 'class_score').mean,
-        beats_mean_image: Number.isFinite(meanImageFd) ? (fd.high < meanImageFd ? 'yes' : 'no') : 'no reference',
+        beats_mean_image: !Number.isFinite(fd.mean)
+          ? 'not scored'
+          : Number.isFinite(meanImageFd)
+            ? fd.high < meanImageFd
+              ? 'yes'
+              : 'no'
+            : 'no reference',
         bySeed,
       });
     }

@@ -1,13 +1,13 @@
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { fileError, writeFileAtomic } from '@curtain/core';
 import { stringify } from 'csv-stringify/sync';
 import { describe, expect, it } from 'vitest';
 import {
   appendRuns,
   checkFolder,
   comparableRows,
-  fileError,
   OLDER_RUN_SCHEMAS,
   RUN_COLUMNS,
   readRunRows,
@@ -15,7 +15,6 @@ import {
   renderReport,
   runStudy,
   studySetting,
-  writeTextAtomic,
 } from '../src/index.ts';
 import { toyStudy } from './fixtures/toy-study.ts';
 
@@ -196,7 +195,7 @@ describe('file errors name the file and the cause', { timeout: 60_000 }, () => {
     );
     const grid = path.join(tmp(), 'grid.png');
     mkdirSync(path.join(grid, 'inside'), { recursive: true });
-    expect(() => writeTextAtomic(grid, 'png bytes')).toThrow(/grid\.png: cannot write: /);
+    expect(() => writeFileAtomic(grid, 'png bytes')).toThrow(/grid\.png: cannot write: /);
     expect(readdirSync(path.dirname(grid))).toEqual(['grid.png']);
   });
 });

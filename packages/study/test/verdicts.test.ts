@@ -118,10 +118,13 @@ describe('paradigm winners', () => {
     expect(none.not_judged).toBe('');
   });
 
-  it('lists paradigms not separated below the mean-image row', () => {
+  it('lists paradigms not separated below the mean-image row, and not those without an FD at the budget', () => {
     const meanImage = [1, 2].map((seed) => ({ ...row({ variant: 'vae', seed, fd: 300 }), paradigm: 'reference', variant: 'mean-image' }));
-    const rows = [...runs('flow', [100, 101, 102]), ...runs('gan', [250, 300, 350]), ...meanImage];
+    // PixelCNN trained to this budget but was not sampled here (no FD): not scored, so not listed as having learned nothing
+    const unscored = [1, 2, 3].map((seed) => ({ ...row({ variant: 'pixelcnn', seed, fd: 0 }), fd: '' }));
+    const rows = [...runs('flow', [100, 101, 102]), ...runs('gan', [250, 300, 350]), ...meanImage, ...unscored];
     expect(verdictAt(rows).not_above_mean_image).toBe('gan');
+    expect(studyVerdicts(rows).paradigms.find((p) => p.paradigm === 'autoregressive')?.beats_mean_image).toBe('not scored');
   });
 });
 

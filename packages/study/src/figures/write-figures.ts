@@ -1,6 +1,6 @@
 import path from 'node:path';
+import { writeFileAtomic } from '@curtain/core';
 import type { CsvRow } from '../columns.ts';
-import { writeTextAtomic } from '../csv-store.ts';
 import { readCurves } from '../curves.ts';
 import type { SummaryRow } from '../summarize.ts';
 import { bitsPerDimFigure } from './bits-per-dim.ts';
@@ -30,10 +30,10 @@ export async function writeFigures(dir: string, rows: CsvRow[], summary: Summary
   ].filter((f): f is Figure => f !== undefined);
   for (const figure of figures) {
     const base = path.join(dir, PLOTS_DIR, figure.name);
-    writeTextAtomic(`${base}.vl.json`, `${JSON.stringify(figure.spec, null, 2)}\n`);
+    writeFileAtomic(`${base}.vl.json`, `${JSON.stringify(figure.spec, null, 2)}\n`);
     const svg = await vegaLiteToSvg(figure.spec);
-    writeTextAtomic(`${base}.svg`, svg);
-    writeTextAtomic(`${base}.png`, svgToPng(svg));
+    writeFileAtomic(`${base}.svg`, svg);
+    writeFileAtomic(`${base}.png`, svgToPng(svg));
   }
   return figures;
 }

@@ -10,6 +10,7 @@
 import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { RUN_STATUSES } from '@curtain/core';
 import {
   COMPARISONS_COLUMNS,
   CURVES_DIR,
@@ -127,7 +128,7 @@ function checkFolder(dir) {
   const runs = runsFile.rows;
   need(new Set(runs.map((r) => r.run_key)).size === runs.length, 'runs.csv: duplicate run keys');
   for (const r of runs) {
-    need(['ok', 'diverged', 'collapsed'].includes(r.status), `runs.csv: bad status '${r.status}' in ${r.run_key}`);
+    need(RUN_STATUSES.includes(r.status), `runs.csv: bad status '${r.status}' in ${r.run_key}`);
     need(['', 'exact', 'bound'].includes(r.bpd_kind), `runs.csv: bad bpd_kind '${r.bpd_kind}' in ${r.run_key}`);
     need(['selection', 'report'].includes(r.split), `runs.csv: bad split '${r.split}' in ${r.run_key}`);
     if (r.paradigm !== 'reference' && r.status === 'ok') {

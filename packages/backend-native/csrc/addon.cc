@@ -10,6 +10,7 @@
 #include "conv.h"
 #include "elementwise.h"
 #include "gemm.h"
+#include "pool.h"
 #include "reduce.h"
 #include "softmax.h"
 
@@ -149,31 +150,25 @@ Napi::Value Adam(const Napi::CallbackInfo& info) {
   return info.Env().Undefined();
 }
 
-// alloc(n): an uninitialised, 64-byte aligned Float32Array of n elements whose
-// memory is freed when the array is collected (and reported to V8 meanwhile).
-// Outputs are fully overwritten by the kernels, so zero-filling is wasted work.
-Napi::Value Alloc(const Napi::CallbackInfo& info) {
-  Napi::Env env = info.Env();
-  int64_t n = I(info, 0);
-  size_t bytes = static_cast<size_t>(n > 0 ? n : 1) * sizeof(float);
-  size_t rounded = (bytes + 63) & ~size_t(63);
-  void* data = std::aligned_alloc(64, rounded);
-  if (!data) {
-    Napi::Error::New(env, "curtain native: out of memory").ThrowAsJavaScriptException();
-    return env.Undefined();
-  }
-  int64_t adjusted = 0;
-  napi_adjust_external_memory(env, static_cast<int64_t>(rounded), &adjusted);
-  Napi::ArrayBuffer ab = Napi::ArrayBuffer::New(env, data, bytes, [rounded](Napi::Env e, void* p) {
-    std::free(p);
-    int64_t unused = 0;
-    napi_adjust_external_memory(e, -static_cast<int64_t>(rounded), &unused);
-  });
-  return Napi::Float32Array::New(env, static_cast<size_t>(n), ab, 0);
+// avgPool(kind, [batch, inH, inW, C, outH, outW, kH, kW, strideH, strideW, padTop, padLeft], in, out, threads):
+// kind 0 forward (x -> y), 1 gradient (dy -> dx).
+Napi::Value AvgPool(const Napi::CallbackInfo& info) {
+  std::vector<int64_t> v = Shape(info, 1);
+  PoolShape s{v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8], v[9], v[10], v[11]};
+  if (I(info, 0) == 0) avgPoolForward(s, F(info, 2), F(info, 3), (int)I(info, 4));
+  else avgPoolBackward(s, F(info, 2), F(info, 3), (int)I(info, 4));
+  return info.Env().Undefined();
+}
+
+// resizeNearest(kind, [batch, inH, inW, C, outH, outW], in, out, threads): kind 0 forward, 1 gradient.
+Napi::Value ResizeNearest(const Napi::CallbackInfo& info) {
+  std::vector<int64_t> v = Shape(info, 1);
+  if (I(info, 0) == 0) resizeNearestForward(v[0], v[1], v[2], v[3], v[4], v[5], F(info, 2), F(info, 3), (int)I(info, 4));
+  else resizeNearestBackward(v[0], v[1], v[2], v[3], v[4], v[5], F(info, 2), F(info, 3), (int)I(info, 4));
+  return info.Env().Undefined();
 }
 
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
-  exports.Set("alloc", Napi::Function::New(env, Alloc));
   exports.Set("gemm", Napi::Function::New(env, Gemm));
   exports.Set("conv2d", Napi::Function::New(env, Conv2d));
   exports.Set("binary", Napi::Function::New(env, Binary));
@@ -184,14 +179,11 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("softmax", Napi::Function::New(env, Softmax));
   exports.Set("silu", Napi::Function::New(env, Silu));
   exports.Set("gate", Napi::Function::New(env, Gate));
+  exports.Set("avgPool", Napi::Function::New(env, AvgPool));
+  exports.Set("resizeNearest", Napi::Function::New(env, ResizeNearest));
   exports.Set("softmaxXent", Napi::Function::New(env, SoftmaxXent));
   exports.Set("softmaxXentGrad", Napi::Function::New(env, SoftmaxXentGrad));
   exports.Set("haveOpenblas", Napi::Boolean::New(env, haveOpenblas()));
-#ifdef _OPENMP
-  exports.Set("openmp", Napi::Boolean::New(env, true));
-#else
-  exports.Set("openmp", Napi::Boolean::New(env, false));
-#endif
   return exports;
 }
 

@@ -68,10 +68,11 @@ export interface NativeAddon {
   silu(kind: 0 | 1, x: Float32Array, dy: Float32Array | null, out: Float32Array, threads: number): void;
   /** kind 0: out [rows, f] = tanh(a) * sigmoid(b) of x [rows, 2f]; kind 1: out = dx [rows, 2f] from dy [rows, f]. */
   gate(kind: 0 | 1, x: Float32Array, dy: Float32Array | null, rows: number, f: number, out: Float32Array, threads: number): void;
-  /** Uninitialised 64-byte-aligned float32 storage, freed when collected. */
-  alloc(n: number): Float32Array;
+  /** kind 0: out = average pool of x; kind 1: out = dx from dy. geometry: [batch, inH, inW, C, outH, outW, kH, kW, strideH, strideW, padTop, padLeft]. */
+  avgPool(kind: 0 | 1, geometry: number[], input: Float32Array, out: Float32Array, threads: number): void;
+  /** kind 0: out = nearest-neighbour resize of x; kind 1: out = dx from dy. geometry: [batch, inH, inW, C, outH, outW]. */
+  resizeNearest(kind: 0 | 1, geometry: number[], input: Float32Array, out: Float32Array, threads: number): void;
   readonly haveOpenblas: boolean;
-  readonly openmp: boolean;
 }
 
 export type AddonLoad = { addon: NativeAddon; reason?: undefined } | { addon?: undefined; reason: string };

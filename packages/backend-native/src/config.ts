@@ -19,9 +19,17 @@ export interface NativeConfig {
   threads: number;
 }
 
+/** CURTAIN_THREADS as a positive integer, undefined when unset; an error naming the variable otherwise. */
+export function threadsFromEnv(env: NodeJS.ProcessEnv = process.env): number | undefined {
+  const raw = env.CURTAIN_THREADS;
+  if (!raw) return undefined;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 1) throw new RangeError(`CURTAIN_THREADS must be a positive integer, got '${raw}'`);
+  return n;
+}
+
 export function defaultThreads(env: NodeJS.ProcessEnv = process.env): number {
-  const fromEnv = Number.parseInt(env.CURTAIN_THREADS ?? '', 10);
-  return Number.isFinite(fromEnv) && fromEnv > 0 ? fromEnv : availableParallelism();
+  return threadsFromEnv(env) ?? availableParallelism();
 }
 
 export function resolveConfig(addon: NativeAddon, opts: NativeOptions = {}): NativeConfig {

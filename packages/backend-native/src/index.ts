@@ -2,6 +2,7 @@
 
 export { NativeBackend } from './backend.ts';
 export type { GemmChoice, NativeOptions } from './config.ts';
+export { threadsFromEnv } from './config.ts';
 export { CURTAIN_GATE, CURTAIN_GATE_GRAD, CURTAIN_SILU, CURTAIN_SILU_GRAD } from './kernels/activations.ts';
 export type { CurtainAdamAttrs } from './kernels/adam.ts';
 export { CURTAIN_ADAM } from './kernels/adam.ts';

@@ -5,7 +5,6 @@ import { loadAddon } from './addon.ts';
 import { NativeBackend } from './backend.ts';
 import { defaultThreads, type NativeConfig, type NativeOptions, resolveConfig } from './config.ts';
 import { nativeOnlyKernels, nativeOverrides } from './kernels/index.ts';
-import { movementKernelConfigs } from './kernels/movement.ts';
 import { withFallback } from './kernels/types.ts';
 
 export interface NativeRegistration {
@@ -31,15 +30,9 @@ function registrationOf(name: string): NativeRegistration {
 
 function registerKernels(name: string): void {
   const overrides = new Map(nativeOverrides.map((o) => [o.kernelName, o.impl]));
-  const movement = new Map(movementKernelConfigs(name).map((c) => [c.kernelName, c]));
   for (const cfg of tf.getKernelsForBackend('cpu')) {
     if (tf.getKernel(cfg.kernelName, name)) continue;
     const impl = overrides.get(cfg.kernelName);
-    const moved = movement.get(cfg.kernelName);
-    if (!impl && moved) {
-      tf.registerKernel(moved);
-      continue;
-    }
     tf.registerKernel(
       impl
         ? { kernelName: cfg.kernelName, backendName: name, kernelFunc: withFallback(impl, cfg.kernelFunc, cfg.kernelName) }

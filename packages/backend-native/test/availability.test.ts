@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { CURTAIN_ADAM, nativeAvailability, nativeInfo, registerNativeBackend } from '../src/index.ts';
+import { CURTAIN_ADAM, nativeAvailability, nativeInfo, registerNativeBackend, threadsFromEnv } from '../src/index.ts';
+import { nativeOnlyKernels, nativeOverrides } from '../src/kernels/index.ts';
 import { built, tf } from './helpers.ts';
 
 describe('availability and registration', () => {
@@ -21,6 +22,22 @@ describe('availability and registration', () => {
     for (const k of cpu) expect(native.has(k)).toBe(true);
     expect(tf.getKernel(CURTAIN_ADAM, 'native-reg-test')).toBeDefined();
     expect(tf.getKernel(CURTAIN_ADAM, 'cpu')).toBeUndefined();
+  });
+
+  it('overrides only kernels the cpu backend has, and names its own kernels apart from them', () => {
+    const cpu = new Set(tf.getKernelsForBackend('cpu').map((k) => k.kernelName));
+    const unknown = nativeOverrides.map((o) => o.kernelName).filter((name) => !cpu.has(name));
+    expect(unknown).toEqual([]);
+    const overridden = nativeOverrides.map((o) => o.kernelName);
+    expect(new Set(overridden).size).toBe(overridden.length);
+    for (const { kernelName } of nativeOnlyKernels) expect(cpu.has(kernelName)).toBe(false);
+  });
+
+  it('reads CURTAIN_THREADS strictly: unset is undefined, a non-positive or fractional value is an error naming it', () => {
+    expect(threadsFromEnv({})).toBeUndefined();
+    expect(threadsFromEnv({ CURTAIN_THREADS: '3' })).toBe(3);
+    for (const bad of ['0', '-1', '1.5', 'two'])
+      expect(() => threadsFromEnv({ CURTAIN_THREADS: bad })).toThrow(/CURTAIN_THREADS must be a positive integer/);
   });
 
   it.runIf(built)('does not switch the active backend', () => {

@@ -1,8 +1,9 @@
-// The JavaScript data-movement kernels must give exactly what the cpu backend
-// gives: slices off every axis, splits, pads, transposes, concats, average
-// pooling and the pooling / nearest-neighbour resize gradients.
+// The data-movement kernels (JavaScript) and the pooling / resize kernels
+// (native) must give what the cpu backend gives: slices off every axis, splits,
+// pads, transposes, concats, average pooling and nearest-neighbour resizing
+// with their gradients.
 import { describe, expect, it } from 'vitest';
-import { built, compareWithCpu, input, nativeBackends, tf } from './helpers.ts';
+import { built, compareWithCpu, type Input, input, nativeBackends, tf } from './helpers.ts';
 
 const backends = built ? nativeBackends().slice(0, 1) : [];
 
@@ -46,7 +47,7 @@ describe.runIf(built)('data-movement kernels match cpu exactly', () => {
       expect(compareWithCpu(backend, [x, x], (a, b) => tf.concat([a, b], 1))).toBe(0);
     });
 
-    it(`AvgPool, AvgPoolGrad and ResizeNearestNeighborGrad (${backend})`, () => {
+    it(`AvgPool, AvgPoolGrad, ResizeNearestNeighbor and its gradient (${backend})`, () => {
       const x = input([2, 7, 6, 3], 5);
       for (const [size, stride, pad] of [
         [2, 2, 'valid'],
@@ -61,12 +62,85 @@ describe.runIf(built)('data-movement kernels match cpu exactly', () => {
           ),
         ).toBeLessThan(1e-6);
       }
+      // nearest resizing, up and down, integer and not: the forward pass equals cpu's
       const small = input([2, 4, 3, 2], 6);
+      for (const size of [
+        [8, 6],
+        [12, 3],
+        [7, 5],
+        [3, 2],
+      ] as Array<[number, number]>) {
+        expect(compareWithCpu(backend, [small], (t) => tf.image.resizeNearestNeighbor(t as tf.Tensor4D, size))).toBe(0);
+        expect(maxError(resizeGradient(backend, small, size), exactResizeGradient(small, size))).toBe(0);
+      }
+      // on one batch item the cpu gradient is right, and equals ours
+      const one = input([1, 4, 3, 2], 8);
       expect(
-        compareWithCpu(backend, [small], (t) =>
-          tf.grad((v: tf.Tensor) => tf.sum(tf.mul(tf.image.resizeNearestNeighbor(v as tf.Tensor4D, [8, 6]), tf.range(0, 2))))(t),
+        compareWithCpu(backend, [one], (t) =>
+          tf.grad((v: tf.Tensor) =>
+            tf.sum(tf.mul(tf.image.resizeNearestNeighbor(v as tf.Tensor4D, [8, 6]), tf.range(0, 96).reshape([1, 8, 6, 2]))),
+          )(t),
         ),
       ).toBeLessThan(1e-6);
+      // corner modes stay with the cpu kernel
+      expect(compareWithCpu(backend, [small], (t) => tf.image.resizeNearestNeighbor(t as tf.Tensor4D, [7, 5], true))).toBe(0);
+      expect(compareWithCpu(backend, [small], (t) => tf.image.resizeNearestNeighbor(t as tf.Tensor4D, [7, 5], false, true))).toBe(0);
+    });
+
+    it(`gives the exact nearest-resize gradient past the first batch item, where tfjs-backend-cpu's is wrong (${backend})`, () => {
+      const x = input([3, 5, 4, 3], 9);
+      const exact = exactResizeGradient(x, [10, 8]);
+      expect(maxError(resizeGradient(backend, x, [10, 8]), exact)).toBe(0);
+      // the stock kernel reads dy at the images' batch stride: a plain port of it would fail the line above
+      expect(maxError(resizeGradient('cpu', x, [10, 8]), exact)).toBeGreaterThan(1);
+    });
+
+    it(`AvgPool and nearest resizing split a large batch across threads and still match cpu (${backend})`, () => {
+      const big = input([24, 14, 14, 64], 7);
+      expect(compareWithCpu(backend, [big], (t) => tf.avgPool(t as tf.Tensor4D, 2, 2, 'valid'))).toBeLessThan(1e-6);
+      expect(
+        compareWithCpu(backend, [big], (t) => tf.grad((v: tf.Tensor) => tf.sum(tf.square(tf.avgPool(v as tf.Tensor4D, 2, 2, 'valid'))))(t)),
+      ).toBeLessThan(1e-6);
+      expect(compareWithCpu(backend, [big], (t) => tf.image.resizeNearestNeighbor(t as tf.Tensor4D, [28, 28]))).toBe(0);
+      expect(maxError(resizeGradient(backend, big, [28, 28]), exactResizeGradient(big, [28, 28]))).toBe(0);
     });
   }
 });
+
+/** Weights of the loss sum(resize(x) * w) whose gradient the resize tests take: distinct per output element. */
+const lossWeights = (n: number) => Float32Array.from({ length: n }, (_, i) => ((i * 7919) % 101) / 101 - 0.5);
+
+/** d/dx sum(resizeNearest(x, size) * w) on `backend`. */
+function resizeGradient(backend: string, x: Input, size: [number, number]): Float32Array {
+  tf.setBackend(backend);
+  return tf.tidy(() => {
+    const [b, , , c] = x.shape;
+    const w = tf.tensor(lossWeights(b * size[0] * size[1] * c), [b, size[0], size[1], c]);
+    const t = tf.tensor4d(x.values, x.shape as [number, number, number, number]);
+    return tf
+      .grad((v: tf.Tensor) => tf.sum(tf.mul(tf.image.resizeNearestNeighbor(v as tf.Tensor4D, size), w)))(t)
+      .dataSync() as Float32Array;
+  });
+}
+
+/** The same gradient by hand: each output pixel's weight goes to the source pixel floor(y * inH / outH), floor(x * inW / outW). */
+function exactResizeGradient(x: Input, [outH, outW]: [number, number]): Float32Array {
+  const [b, inH, inW, c] = x.shape;
+  const w = lossWeights(b * outH * outW * c);
+  const dx = new Float32Array(b * inH * inW * c);
+  for (let n = 0; n < b; n++)
+    for (let y = 0; y < outH; y++)
+      for (let xx = 0; xx < outW; xx++) {
+        const sy = Math.min(inH - 1, Math.floor((inH / outH) * y));
+        const sx = Math.min(inW - 1, Math.floor((inW / outW) * xx));
+        for (let k = 0; k < c; k++) dx[((n * inH + sy) * inW + sx) * c + k] += w[((n * outH + y) * outW + xx) * c + k];
+      }
+  return dx;
+}
+
+function maxError(a: Float32Array, b: Float32Array): number {
+  if (a.length !== b.length) return Number.POSITIVE_INFINITY;
+  let worst = 0;
+  for (let i = 0; i < a.length; i++) worst = Math.max(worst, Math.abs(a[i] - b[i]));
+  return worst;
+}

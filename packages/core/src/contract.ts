@@ -54,7 +54,8 @@ export interface BitsPerDim {
 }
 
 /** Health of a training run; never a crash. */
-export type RunStatus = 'ok' | 'diverged' | 'collapsed';
+export const RUN_STATUSES = ['ok', 'diverged', 'collapsed'] as const;
+export type RunStatus = (typeof RUN_STATUSES)[number];
 
 /**
  * The contract every paradigm implements. A model owns its variables and its

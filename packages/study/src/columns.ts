@@ -56,8 +56,6 @@ export type RunRow = Record<RunColumn, string | number>;
 /** Rows read back from CSV: every value is a string ('' for empty). */
 export type CsvRow = Record<string, string>;
 
-export const STATUSES = ['ok', 'diverged', 'collapsed'] as const;
-
 /** Variants that are reference rows rather than models. */
 export const REFERENCE_VARIANTS = ['data', 'mean-image', 'noise'] as const;
 

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { UsageError, writeFileAtomic } from '@curtain/core';
+import { RUN_STATUSES, UsageError, writeFileAtomic } from '@curtain/core';
 import type { BenchColumn, BenchSuiteName } from '@curtain/zoo';
 import { type CsvRow, num } from './columns.ts';
 import { type ComparableRows, comparableRows, describeSetting, readStudyJson, studySetting } from './comparable.ts';
@@ -161,9 +161,9 @@ function reportMarkdown(
   const rows = comparable.rows;
   const study = readStudyJson(dir) ?? {};
   const first = rows.find((r) => r.paradigm !== 'reference') ?? rows[0] ?? {};
-  const statusCounts = ['ok', 'diverged', 'collapsed']
-    .map((s) => `${rows.filter((r) => r.paradigm !== 'reference' && r.status === s).length} ${s}`)
-    .join(', ');
+  const statusCounts = RUN_STATUSES.map((s) => `${rows.filter((r) => r.paradigm !== 'reference' && r.status === s).length} ${s}`).join(
+    ', ',
+  );
   const lines: string[] = [];
   lines.push(`# curtain report: ${study.preset?.name ?? path.basename(dir)} preset on ${first.dataset ?? '?'}`);
   lines.push('');

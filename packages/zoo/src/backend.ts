@@ -87,15 +87,6 @@ export function requestedBackend(argv: readonly string[], env: NodeJS.ProcessEnv
   return env.CURTAIN_BACKEND || undefined;
 }
 
-/** CURTAIN_THREADS as a positive integer, undefined when unset; a clear error otherwise. */
-export function threadsFromEnv(env: NodeJS.ProcessEnv): number | undefined {
-  const raw = env.CURTAIN_THREADS;
-  if (!raw) return undefined;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < 1) throw new UsageError(`CURTAIN_THREADS must be a positive integer, got '${raw}'`);
-  return n;
-}
-
 export interface SelectOptions {
   /** Threads for the native backend (default: the addon's, i.e. all cores). */
   threads?: number;
@@ -144,7 +135,12 @@ async function activate(name: string, opts: SelectOptions): Promise<BackendInfo>
     case 'native':
     case 'native-bundled': {
       const native = (await loadNative()) as NativeModule;
-      const threads = opts.threads ?? threadsFromEnv(process.env);
+      let threads = opts.threads;
+      try {
+        threads ??= native.threadsFromEnv(process.env);
+      } catch (error) {
+        throw new UsageError((error as Error).message);
+      }
       const registered = native.registerNativeBackend({ name, threads, gemm: name === 'native-bundled' ? 'bundled' : 'openblas' });
       await setOrThrow(registered.name);
       return { name, tfBackend: registered.name, blas: registered.blas, threads: registered.threads };

@@ -1,5 +1,5 @@
 // NHWC Conv2D / FusedConv2D / Conv2DBackpropInput / Conv2DBackpropFilter via im2col + GEMM.
-import { backend_util, type TensorInfo } from '@tensorflow/tfjs-core';
+import { backend_util, Conv2D, Conv2DBackpropFilter, Conv2DBackpropInput, FusedConv2D, type TensorInfo } from '@tensorflow/tfjs-core';
 import type { NativeBackend } from '../backend.ts';
 import { applyBiasActivation } from './matmul.ts';
 import { activationCode } from './ops.ts';
@@ -93,8 +93,8 @@ const backpropFilter: NativeImpl = ({ inputs, backend, attrs }) => {
 };
 
 export const convOverrides: Override[] = [
-  { kernelName: 'Conv2D', impl: conv2d },
-  { kernelName: 'FusedConv2D', impl: fusedConv2d },
-  { kernelName: 'Conv2DBackpropInput', impl: backpropInput },
-  { kernelName: 'Conv2DBackpropFilter', impl: backpropFilter },
+  { kernelName: Conv2D, impl: conv2d },
+  { kernelName: FusedConv2D, impl: fusedConv2d },
+  { kernelName: Conv2DBackpropInput, impl: backpropInput },
+  { kernelName: Conv2DBackpropFilter, impl: backpropFilter },
 ];

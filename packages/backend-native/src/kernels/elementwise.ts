@@ -1,5 +1,5 @@
 // Native binary (broadcasting), unary and AddN kernels for float32.
-import { backend_util, type TensorInfo } from '@tensorflow/tfjs-core';
+import { AddN, backend_util, type TensorInfo } from '@tensorflow/tfjs-core';
 import { BINARY, UNARY } from './ops.ts';
 import { type NativeImpl, type Override, sizeOf } from './types.ts';
 
@@ -50,5 +50,5 @@ export const elementwiseOverrides: Override[] = [
       kernelName,
       impl: unaryImpl(op, kernelName === 'Step' || kernelName === 'LeakyRelu' ? 'alpha' : undefined),
     })),
-  { kernelName: 'AddN', impl: addN },
+  { kernelName: AddN, impl: addN },
 ];

@@ -5,6 +5,8 @@ import { CURTAIN_ADAM, curtainAdam } from './adam.ts';
 import { convOverrides } from './conv.ts';
 import { elementwiseOverrides } from './elementwise.ts';
 import { matmulOverrides } from './matmul.ts';
+import { movementOverrides } from './movement.ts';
+import { poolOverrides } from './pool.ts';
 import { reduceOverrides } from './reduce.ts';
 import { softmaxKernels, softmaxOverrides } from './softmax.ts';
 import type { Override } from './types.ts';
@@ -15,6 +17,8 @@ export const nativeOverrides: readonly Override[] = [
   ...elementwiseOverrides,
   ...reduceOverrides,
   ...softmaxOverrides,
+  ...movementOverrides,
+  ...poolOverrides,
 ];
 
 /** Kernels only the native backend has (fused ops the packages call when registered). */

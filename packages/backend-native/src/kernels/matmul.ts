@@ -1,5 +1,5 @@
 // BatchMatMul and _FusedMatMul through the addon's GEMM (OpenBLAS or bundled).
-import { backend_util, type TensorInfo } from '@tensorflow/tfjs-core';
+import { _FusedMatMul, BatchMatMul, backend_util, type TensorInfo } from '@tensorflow/tfjs-core';
 import type { NativeBackend } from '../backend.ts';
 import { activationCode, BINARY } from './ops.ts';
 import { type NativeImpl, type Override, sizeOf } from './types.ts';
@@ -99,6 +99,6 @@ const fusedMatMul: NativeImpl = ({ inputs, backend, attrs }) => {
 };
 
 export const matmulOverrides: Override[] = [
-  { kernelName: 'BatchMatMul', impl: batchMatMul },
-  { kernelName: '_FusedMatMul', impl: fusedMatMul },
+  { kernelName: BatchMatMul, impl: batchMatMul },
+  { kernelName: _FusedMatMul, impl: fusedMatMul },
 ];

@@ -1,5 +1,5 @@
 // Native Sum/Mean/Max/Min over one contiguous run of axes (x viewed as [outer, r, inner]).
-import { util } from '@tensorflow/tfjs-core';
+import { Max, Mean, Min, Sum, util } from '@tensorflow/tfjs-core';
 import { REDUCE } from './ops.ts';
 import { type NativeImpl, type Override, sizeOf } from './types.ts';
 
@@ -26,8 +26,8 @@ function reduceImpl(op: number, axisAttr: string): NativeImpl {
 }
 
 export const reduceOverrides: Override[] = [
-  { kernelName: 'Sum', impl: reduceImpl(REDUCE.Sum, 'axis') },
-  { kernelName: 'Mean', impl: reduceImpl(REDUCE.Mean, 'axis') },
-  { kernelName: 'Max', impl: reduceImpl(REDUCE.Max, 'reductionIndices') },
-  { kernelName: 'Min', impl: reduceImpl(REDUCE.Min, 'axis') },
+  { kernelName: Sum, impl: reduceImpl(REDUCE.Sum, 'axis') },
+  { kernelName: Mean, impl: reduceImpl(REDUCE.Mean, 'axis') },
+  { kernelName: Max, impl: reduceImpl(REDUCE.Max, 'reductionIndices') },
+  { kernelName: Min, impl: reduceImpl(REDUCE.Min, 'axis') },
 ];

@@ -1,7 +1,9 @@
 // Row-wise Softmax, and the fused softmax cross-entropy kernels
 // `CurtainSoftmaxCrossEntropy` (logits [N, K], int32 labels [N] -> nats [N])
 // and its gradient `CurtainSoftmaxCrossEntropyGrad` (+ dy [N] -> [N, K]).
+
 import type { TensorInfo } from '@tensorflow/tfjs-core';
+import { Softmax } from '@tensorflow/tfjs-core';
 import type { NativeBackend } from '../backend.ts';
 import { type NativeImpl, type Override, sizeOf } from './types.ts';
 
@@ -52,7 +54,7 @@ const xentGrad: NativeImpl = ({ inputs, backend }) => {
   return backend.output([rows, k], out);
 };
 
-export const softmaxOverrides: Override[] = [{ kernelName: 'Softmax', impl: softmax }];
+export const softmaxOverrides: Override[] = [{ kernelName: Softmax, impl: softmax }];
 
 /** Kernels with no cpu counterpart, registered on the native backend only. */
 export const softmaxKernels: Override[] = [

@@ -7,3 +7,4 @@ export * from './frechet.ts';
 export * from './kid.ts';
 export * from './precision-recall.ts';
 export * from './quality.ts';
+export * from './reference.ts';

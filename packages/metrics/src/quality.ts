@@ -5,6 +5,7 @@ import type { FeatureMatrix } from './feature-matrix.ts';
 import { frechetDistance } from './frechet.ts';
 import { kernelInceptionDistance } from './kid.ts';
 import { precisionRecall } from './precision-recall.ts';
+import { REFERENCE_VARIANTS, type ReferenceVariant, referenceImages } from './reference.ts';
 
 export interface QualityOptions {
   /** Seed for the KID subsets (recorded in the result). */
@@ -81,22 +82,17 @@ export function realReference(dataset: Dataset, n: number, seed: number): tf.Ten
   return sampleImages(dataset.train, n, seed);
 }
 
-/** n images of independent uniform noise in [0, 1], [n, H, W, C]. */
-export function uniformNoiseImages(n: number, shape: readonly [number, number, number], seed: number): tf.Tensor4D {
-  const values = new SeededRng(seed).fillUniform(new Float32Array(n * shape[0] * shape[1] * shape[2]));
-  return tf.tensor4d(values, [n, ...shape]);
-}
-
 export interface ReferenceRow extends QualityMetrics {
-  /** 'data': held-out real images (the floor a model can reach); 'noise': uniform noise (the ceiling). */
-  reference: 'data' | 'noise';
+  /** 'data': held-out real images (the floor a model can reach); 'mean-image': the data mean; 'noise': uniform noise (the ceiling). */
+  reference: ReferenceVariant;
   dataset: string;
 }
 
 /**
- * The two rows every report shows beside its models, both measured against
- * realReference(dataset, n, seed): `data` scores n held-out real images, `noise`
- * n uniform-noise images.
+ * The reference rows every report shows beside its models, each measured
+ * against realReference(dataset, n, seed): `data` scores n held-out real
+ * images, `mean-image` the mean training image n times, `noise` n
+ * uniform-noise images (referenceImages).
  */
 export async function referenceRows(
   dataset: Dataset | string,
@@ -110,24 +106,20 @@ export async function referenceRows(
     throw new UsageError(`referenceRows: n = ${n} exceeds the ${data.heldOut.count} held-out images of ${data.name}`);
   const rng = new SeededRng(seed);
   const realImages = realReference(data, n, rng.nextSeed());
-  const heldOutImages = sampleImages(data.heldOut, n, rng.nextSeed());
-  const noiseImages = uniformNoiseImages(n, [data.train.height, data.train.width, data.train.channels], rng.nextSeed());
   try {
     const real = await evaluator.features(realImages);
-    const metricsOpts = { ...opts, seed };
-    return [
-      {
-        reference: 'data',
-        dataset: data.name,
-        ...(await qualityFromFeatures(evaluator.id, real, await evaluator.features(heldOutImages), metricsOpts)),
-      },
-      {
-        reference: 'noise',
-        dataset: data.name,
-        ...(await qualityFromFeatures(evaluator.id, real, await evaluator.features(noiseImages), metricsOpts)),
-      },
-    ];
+    const rows: ReferenceRow[] = [];
+    for (const reference of REFERENCE_VARIANTS) {
+      const images = referenceImages(reference, data, n, rng.nextSeed());
+      try {
+        const quality = await qualityFromFeatures(evaluator.id, real, await evaluator.features(images), { ...opts, seed });
+        rows.push({ reference, dataset: data.name, ...quality });
+      } finally {
+        images.dispose();
+      }
+    }
+    return rows;
   } finally {
-    tf.dispose([realImages, heldOutImages, noiseImages]);
+    realImages.dispose();
   }
 }

@@ -163,11 +163,12 @@ describe('evaluateSamples and referenceRows', () => {
     fake.dispose();
   });
 
-  it('data row is the floor and noise row the ceiling, without leaking tensors', async () => {
+  it('data row is the floor, noise row the ceiling and the mean image between, without leaking tensors', async () => {
     const before = tf.memory().numTensors;
     const rows = await referenceRows(data, evaluator, 200, 1, { kidSubsetSize: 100, kidSubsets: 5 });
     expect(tf.memory().numTensors).toBe(before);
-    const [floor, ceiling] = rows;
+    expect(rows.map((r) => r.reference)).toEqual(['data', 'mean-image', 'noise']);
+    const [floor, meanImage, ceiling] = rows;
     expect(floor).toMatchObject({
       reference: 'data',
       dataset: 'digits',
@@ -181,5 +182,8 @@ describe('evaluateSamples and referenceRows', () => {
     expect(floor.kid).toBeLessThan(ceiling.kid);
     expect(floor.precision).toBeGreaterThan(ceiling.precision);
     expect(floor.recall).toBeGreaterThan(ceiling.recall);
+    // the mean image has learned something noise has not, and nothing data has
+    expect(meanImage.fd).toBeGreaterThan(floor.fd);
+    expect(meanImage.fd).toBeLessThan(ceiling.fd);
   });
 });

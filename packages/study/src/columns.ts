@@ -56,7 +56,7 @@ export type RunRow = Record<RunColumn, string | number>;
 /** Rows read back from CSV: every value is a string ('' for empty). */
 export type CsvRow = Record<string, string>;
 
-/** Variants that are reference rows rather than models. */
-export const REFERENCE_VARIANTS = ['data', 'mean-image', 'noise'] as const;
+/** Variants that are reference rows rather than models (defined with their images in @curtain/metrics). */
+export { REFERENCE_VARIANTS } from '@curtain/metrics';
 
 export const num = (value: string | number | undefined): number => (value === undefined || value === '' ? Number.NaN : Number(value));

@@ -1,9 +1,10 @@
 import { accessSync, constants, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { type BackendInfo, hostFingerprint, readEveryFor, SeededRng, tf, UsageError, writeFileAtomic } from '@curtain/core';
-import { type Dataset, loadDataset, pixelsPerImage, sampleImages } from '@curtain/data';
+import { type BackendInfo, hostFingerprint, readEveryFor, UsageError, writeFileAtomic } from '@curtain/core';
+import { type Dataset, loadDataset, sampleImages } from '@curtain/data';
+import { REFERENCE_NOTES, REFERENCE_VARIANTS, referenceImages } from '@curtain/metrics';
 import type { Registry } from '@curtain/zoo';
-import { REFERENCE_VARIANTS, type RunRow } from './columns.ts';
+import type { RunRow } from './columns.ts';
 import { readStudyJson } from './comparable.ts';
 import { claimJob, releaseJob, withFolderLock } from './folder-lock.ts';
 import { REAL_GRID } from './grid-path.ts';
@@ -284,26 +285,6 @@ async function referenceRows(
     }
   }
   return rows;
-}
-
-const REFERENCE_NOTES = {
-  data: 'held-out real images against training images',
-  'mean-image': 'every sample the mean training image (learned nothing)',
-  noise: 'uniform noise images',
-} as const;
-
-/** n images of a reference row: held-out data, the mean training image repeated, or uniform noise. */
-function referenceImages(variant: (typeof REFERENCE_VARIANTS)[number], dataset: Dataset, n: number, seed: number): tf.Tensor4D {
-  const { height, width, channels } = dataset.heldOut;
-  if (variant === 'data') return sampleImages(dataset.heldOut, n, seed);
-  if (variant === 'noise') {
-    return tf.tensor4d(new SeededRng(seed).fillUniform(new Float32Array(n * height * width * channels)), [n, height, width, channels]);
-  }
-  const stride = pixelsPerImage(dataset.train);
-  const mean = new Float32Array(n * stride);
-  for (let i = 0; i < dataset.train.count * stride; i++) mean[i % stride] += dataset.train.images[i] / (255 * dataset.train.count);
-  for (let k = 1; k < n; k++) mean.copyWithin(k * stride, 0, stride);
-  return tf.tensor4d(mean, [n, height, width, channels]); // [n, H, W, C], every image the mean
 }
 
 async function printPlan(jobs: Job[], dataset: Dataset, preset: Preset, workers: number, log: (line: string) => void): Promise<void> {

@@ -67,10 +67,11 @@ export const SAMPLE_COLUMNS = [
 export async function sampleSuite(opts: SuiteOptions = {}, settings: Partial<SampleBenchSettings> = {}): Promise<SuiteRow[]> {
   const s = { ...SAMPLE_DEFAULTS, ...settings };
   const log = opts.log ?? (() => {});
+  const registry = opts.registry ?? PARADIGMS;
   const cases = paradigmCases(opts, s);
   const host = hostInfo();
   const configs = Object.fromEntries(cases.map((c) => [c.variant, c.config]));
-  const samplers = Object.fromEntries(cases.map((c) => [c.variant, PARADIGMS[c.variant].samplers]));
+  const samplers = Object.fromEntries(cases.map((c) => [c.variant, registry[c.variant].samplers]));
   const peerArgs = () => [
     ...['--side', String(s.side), '--n-cheap', String(s.nCheap), '--n-costly', String(s.nCostly)],
     ...['--configs', JSON.stringify(configs), '--samplers', JSON.stringify(samplers)],
@@ -82,7 +83,7 @@ export async function sampleSuite(opts: SuiteOptions = {}, settings: Partial<Sam
     const peerThreads = Math.max(1, backend.threads);
     peer.before(peerThreads);
     for (const c of cases) {
-      const entry = PARADIGMS[c.variant];
+      const entry = registry[c.variant];
       let model: ReturnType<typeof entry.create> | undefined;
       try {
         if (!backend.note) model = entry.create(c.config, c.shape, 1);

@@ -1,4 +1,5 @@
 // Pluggable benchmark suites: name -> async function returning CSV rows.
+import type { Registry } from '@curtain/zoo';
 export interface SuiteOptions {
   /** Comma-separated backend names to run (default: every backend the suite knows). */
   backend?: string;
@@ -7,6 +8,8 @@ export interface SuiteOptions {
   /** Threads for multi-threaded backends and peers (default: CURTAIN_THREADS or all cores). */
   threads?: number;
   log?: (line: string) => void;
+  /** The paradigms the train and sample suites measure (default: the zoo's registry; tests add a toy). */
+  registry?: Registry;
 }
 
 export type SuiteRow = Record<string, string | number | boolean>;

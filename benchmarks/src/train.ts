@@ -81,9 +81,10 @@ export interface BenchCase {
 
 export function paradigmCases(opts: SuiteOptions, s: ParadigmBenchSettings): BenchCase[] {
   const shape = { height: s.side, width: s.side, channels: 1 };
-  return filterVariants(Object.keys(PARADIGMS), opts.filter).map((variant) => ({
+  const registry = opts.registry ?? PARADIGMS;
+  return filterVariants(Object.keys(registry), opts.filter).map((variant) => ({
     variant,
-    config: { ...referenceConfig(PARADIGMS[variant]), ...knownKeys(s.overrides, PARADIGMS[variant].defaults) } as CommonConfig,
+    config: { ...referenceConfig(registry[variant]), ...knownKeys(s.overrides, registry[variant].defaults) } as CommonConfig,
     shape,
   }));
 }
@@ -121,6 +122,7 @@ export const TRAIN_COLUMNS = [
 export async function trainSuite(opts: SuiteOptions = {}, settings: Partial<ParadigmBenchSettings> = {}): Promise<SuiteRow[]> {
   const s = { ...TRAIN_DEFAULTS, ...settings };
   const log = opts.log ?? (() => {});
+  const registry = opts.registry ?? PARADIGMS;
   const cases = paradigmCases(opts, s);
   const host = hostInfo();
   const set = imageSetFor(s.side);
@@ -154,7 +156,7 @@ export async function trainSuite(opts: SuiteOptions = {}, settings: Partial<Para
         iterations: '',
         params: '',
         peer_params: '',
-        size: PARADIGMS[c.variant].referenceSize,
+        size: registry[c.variant].referenceSize,
         note: backend.note ?? '',
         ...host,
         blas: backend.blas,
@@ -166,9 +168,9 @@ export async function trainSuite(opts: SuiteOptions = {}, settings: Partial<Para
       if (backend.note) continue;
       log(`train: ${c.variant} on ${backend.name}...`);
       const batches: tf.Tensor4D[] = [];
-      let model: ReturnType<(typeof PARADIGMS)[string]['create']> | undefined;
+      let model: ReturnType<(typeof registry)[string]['create']> | undefined;
       try {
-        model = PARADIGMS[c.variant].create(c.config, c.shape, 1);
+        model = registry[c.variant].create(c.config, c.shape, 1);
         const m = model;
         const stream = new BatchStream(set, c.config.batchSize, 7);
         for (let i = 0; i < 4; i++) batches.push(stream.next());

@@ -69,6 +69,9 @@ describe.each(backends)('%s kernels match cpu', (backend) => {
     { x: [3, 7, 7, 5], f: [2, 2, 5, 16], s: 2, pad: 'same' },
     { x: [2, 9, 9, 3], f: [3, 3, 3, 4], s: 1, pad: 1 },
     { x: [2, 12, 12, 2], f: [3, 3, 2, 3], s: 1, pad: 'same', d: 2 },
+    // more im2col rows than one chunk holds (64K floats): chunks end inside an image, the last one short
+    { x: [3, 13, 11, 64], f: [3, 3, 64, 5], s: 1, pad: 'same' },
+    { x: [2, 16, 9, 40], f: [3, 3, 40, 6], s: 1, pad: 'valid' },
   ];
 
   it('Conv2D (strides 1/2, SAME/VALID/explicit, odd sizes, dilation)', () => {

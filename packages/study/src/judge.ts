@@ -13,6 +13,19 @@ export interface Quality {
   classScore: number;
 }
 
+/** A Quality as the runs.csv columns that hold it. */
+export function qualityColumns(quality: Quality) {
+  return {
+    fd: quality.fd,
+    kid: quality.kid,
+    kid_std: quality.kidStd,
+    precision: quality.precision,
+    recall: quality.recall,
+    class_confident: quality.classConfident,
+    class_score: quality.classScore,
+  };
+}
+
 /**
  * Scores generated images against a fixed set of real training images with
  * one evaluator. The real features are computed once and shared by every row,

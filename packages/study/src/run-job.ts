@@ -18,7 +18,7 @@ import { type JobProgress, jobCheckpointDir, removeCheckpoints, resumeModel, sav
 import type { RunRow } from './columns.ts';
 import { CURVES_DIR, CurveWriter, curveStride } from './curves.ts';
 import { gridPath } from './grid-path.ts';
-import { type QualityJudge, seedFromKey } from './judge.ts';
+import { type QualityJudge, qualityColumns, seedFromKey } from './judge.ts';
 import { type Job, type PlanContext, PROTOCOL, runKey } from './plan.ts';
 import { evalSamplesOf, type Preset } from './presets.ts';
 import { writeSampleGrid } from './sample-grid.ts';
@@ -352,13 +352,7 @@ async function evaluateSamples(
     const quality = await judge.judge(images, kidSeed);
     if (gridFile) await writeSampleGrid(gridFile, images);
     return {
-      fd: quality.fd,
-      kid: quality.kid,
-      kid_std: quality.kidStd,
-      precision: quality.precision,
-      recall: quality.recall,
-      class_confident: quality.classConfident,
-      class_score: quality.classScore,
+      ...qualityColumns(quality),
       sample_flops: sampleFlopsCache.get(sampler.label) ?? '',
       sample_ms: sampleMs,
     };

@@ -8,7 +8,7 @@ import type { RunRow } from './columns.ts';
 import { readStudyJson } from './comparable.ts';
 import { claimJob, releaseJob, withFolderLock } from './folder-lock.ts';
 import { REAL_GRID } from './grid-path.ts';
-import { type Quality, type QualityJudge, seedFromKey } from './judge.ts';
+import { type Quality, type QualityJudge, qualityColumns, seedFromKey } from './judge.ts';
 import { inShard, type Job, machineKey, type PlanContext, PROTOCOL, planJobs, referenceKey, type Shard } from './plan.ts';
 import { evalSamplesOf, type Preset } from './presets.ts';
 import { formatDuration, Progress } from './progress.ts';
@@ -258,13 +258,7 @@ async function referenceRows(
         train_flops: '',
         train_seconds: '',
         status: 'ok',
-        fd: quality.fd,
-        kid: quality.kid,
-        kid_std: quality.kidStd,
-        precision: quality.precision,
-        recall: quality.recall,
-        class_confident: quality.classConfident,
-        class_score: quality.classScore,
+        ...qualityColumns(quality),
         bpd: '',
         bpd_kind: '',
         bpd_terms: '',

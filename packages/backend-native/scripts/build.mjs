@@ -39,7 +39,15 @@ const sources = [
 ];
 const hash = createHash('sha256');
 for (const f of sources) hash.update(f).update(readFileSync(join(root, f)));
-hash.update(process.version).update(process.env.CURTAIN_NO_OPENBLAS ?? '');
+// and what the OpenBLAS detection finds: installing libopenblas-dev after a
+// first build must rebuild with it (the addon would otherwise keep the bundled GEMM).
+const detect = (...args) =>
+  spawnSync(process.execPath, [join(root, 'scripts', 'detect-openblas.cjs'), ...args], { encoding: 'utf8' }).stdout ?? '';
+hash
+  .update(process.version)
+  .update(process.env.CURTAIN_NO_OPENBLAS ?? '')
+  .update(detect())
+  .update(detect('--include'));
 const stamp = hash.digest('hex');
 const stampFile = join(root, 'build', 'Release', 'curtain_native.stamp');
 const addon = join(root, 'build', 'Release', 'curtain_native.node');

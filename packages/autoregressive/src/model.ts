@@ -17,27 +17,18 @@ import {
   tf,
   UsageError,
 } from '@curtain/core';
-import {
-  Adam,
-  EVAL_CHUNK as CHUNK,
-  LN2,
-  loadTrainingState,
-  ParamStore,
-  saveTrainingState,
-  softmaxCrossEntropy,
-  type TrainingParts,
-} from '@curtain/nn';
+import { Adam, EVAL_CHUNK as CHUNK, type CheckpointParts, LN2, ParamStore, softmaxCrossEntropy, TrainableModel } from '@curtain/nn';
 import { PIXELCNN_DEFAULTS, type PixelCnnConfig } from './config.ts';
 import { PixelCnnNetwork } from './network.ts';
 
 /** PixelCNN samples with a softmax temperature (1: the model's own distribution). */
 export type PixelCnnSampleOptions = TemperatureOptions;
 
-export class PixelCnnModel implements GenerativeModel<PixelCnnSampleOptions> {
+export class PixelCnnModel extends TrainableModel implements GenerativeModel<PixelCnnSampleOptions> {
   readonly family = 'autoregressive' as const;
   readonly variant = 'pixelcnn';
   readonly config: Readonly<PixelCnnConfig>;
-  private readonly store: ParamStore;
+  protected readonly store: ParamStore;
   private readonly network: PixelCnnNetwork;
   private readonly optimizer: Adam;
 
@@ -46,6 +37,7 @@ export class PixelCnnModel implements GenerativeModel<PixelCnnSampleOptions> {
     readonly shape: ImageShape,
     seed: number,
   ) {
+    super();
     this.config = mergeConfig(PIXELCNN_DEFAULTS, overrides, 'pixelcnn config');
     if (shape.channels !== 1) throw new UsageError(`pixelcnn: expected 1 channel (grayscale), got ${shape.channels}`);
     if (!Number.isInteger(this.config.levels) || this.config.levels < 2 || this.config.levels > 256) {
@@ -162,26 +154,7 @@ export class PixelCnnModel implements GenerativeModel<PixelCnnSampleOptions> {
     return this.network;
   }
 
-  variables(): tf.Variable[] {
-    return this.store.variables();
-  }
-
-  async save(dir: string): Promise<void> {
-    await this.store.save(dir);
-    await saveTrainingState(dir, this.trainingParts());
-  }
-
-  async load(dir: string): Promise<void> {
-    this.store.load(dir);
-    loadTrainingState(dir, this.trainingParts());
-  }
-
-  private trainingParts(): TrainingParts {
+  protected checkpointParts(): CheckpointParts {
     return { optimizers: { adam: this.optimizer }, rngs: {} };
-  }
-
-  dispose(): void {
-    this.optimizer.dispose();
-    this.store.dispose();
   }
 }

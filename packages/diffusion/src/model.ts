@@ -2,7 +2,6 @@
 // trained with the simple loss E ||eps - eps_theta(x_t, t)||^2, sampled by the
 // ancestral DDPM sampler (T evaluations) or DDIM (Song et al. 2021,
 // https://arxiv.org/abs/2010.02502; S evaluations), from an EMA of the weights.
-import path from 'node:path';
 import {
   type BitsPerDim,
   type GenerativeModel,
@@ -17,13 +16,12 @@ import {
 } from '@curtain/core';
 import {
   Adam,
-  loadTrainingState,
+  type CheckpointParts,
   natsToBitsPerDim,
   ParamStore,
   EVAL_CHUNK as SAMPLE_CHUNK,
   sampleInChunks,
-  saveTrainingState,
-  type TrainingParts,
+  TrainableModel,
   WeightAverage,
 } from '@curtain/nn';
 import { type BoundSums, boundSums, readBound } from './bound.ts';
@@ -48,12 +46,12 @@ export interface DdpmSampleOptions extends SampleOptions {
   eta?: number;
 }
 
-export class DdpmModel implements GenerativeModel<DdpmSampleOptions> {
+export class DdpmModel extends TrainableModel implements GenerativeModel<DdpmSampleOptions> {
   readonly family = 'diffusion' as const;
   readonly variant = 'ddpm';
   readonly config: Readonly<DdpmConfig>;
   readonly schedule: NoiseSchedule;
-  private readonly store: ParamStore;
+  protected readonly store: ParamStore;
   private readonly net: EpsNetwork;
   private readonly optimizer: Adam;
   private readonly average: WeightAverage;
@@ -68,6 +66,7 @@ export class DdpmModel implements GenerativeModel<DdpmSampleOptions> {
     readonly shape: ImageShape,
     seed: number,
   ) {
+    super();
     this.config = mergeConfig(DDPM_DEFAULTS, config, 'ddpm config');
     if (shape.height % 4 !== 0 || shape.width % 4 !== 0) {
       throw new UsageError(`ddpm: image sides must be divisible by 4 (two 2x downsamplings), got ${shape.height}x${shape.width}`);
@@ -170,33 +169,7 @@ export class DdpmModel implements GenerativeModel<DdpmSampleOptions> {
     };
   }
 
-  variables(): tf.Variable[] {
-    return this.store.variables();
-  }
-
-  parameterCount(): number {
-    return this.store.count();
-  }
-
-  async save(dir: string): Promise<void> {
-    await this.store.save(dir);
-    await this.average.save(path.join(dir, 'ema'));
-    await saveTrainingState(dir, this.trainingParts());
-  }
-
-  async load(dir: string): Promise<void> {
-    this.store.load(dir);
-    this.average.load(path.join(dir, 'ema'));
-    loadTrainingState(dir, this.trainingParts());
-  }
-
-  private trainingParts(): TrainingParts {
-    return { optimizers: { adam: this.optimizer }, rngs: { rng: this.rng } };
-  }
-
-  dispose(): void {
-    this.optimizer.dispose();
-    this.average.dispose();
-    this.store.dispose();
+  protected checkpointParts(): CheckpointParts {
+    return { optimizers: { adam: this.optimizer }, rngs: { rng: this.rng }, average: this.average };
   }
 }

@@ -21,7 +21,7 @@ import {
   UsageError,
 } from '@curtain/core';
 import { dequantize } from '@curtain/data';
-import { Adam, EVAL_CHUNK as CHUNK, LN2, loadTrainingState, ParamStore, saveTrainingState, type TrainingParts } from '@curtain/nn';
+import { Adam, EVAL_CHUNK as CHUNK, type CheckpointParts, LN2, ParamStore, TrainableModel } from '@curtain/nn';
 import { FLOW_DEFAULTS, type FlowConfig } from './config.ts';
 import { RealNvp } from './realnvp.ts';
 
@@ -32,11 +32,11 @@ const EVAL_NOISE_SEED = 12345;
 /** The flow samples with a latent temperature (1: the model's own prior). */
 export type FlowSampleOptions = TemperatureOptions;
 
-export class FlowModel implements GenerativeModel<FlowSampleOptions> {
+export class FlowModel extends TrainableModel implements GenerativeModel<FlowSampleOptions> {
   readonly family = 'flow' as const;
   readonly variant = 'flow';
   readonly config: Readonly<FlowConfig>;
-  private readonly store: ParamStore;
+  protected readonly store: ParamStore;
   private readonly flow: RealNvp;
   private readonly optimizer: Adam;
   private readonly rng: SeededRng;
@@ -46,6 +46,7 @@ export class FlowModel implements GenerativeModel<FlowSampleOptions> {
     readonly shape: ImageShape,
     seed: number,
   ) {
+    super();
     this.config = mergeConfig(FLOW_DEFAULTS, overrides, 'flow config');
     const alpha = this.config.logitAlpha;
     if (!(alpha > 0 && alpha < 0.5)) throw new UsageError(`flow config: 'logitAlpha' must be in (0, 0.5), got ${alpha}`);
@@ -149,27 +150,11 @@ export class FlowModel implements GenerativeModel<FlowSampleOptions> {
     return { networkEvals: 1 };
   }
 
-  variables(): tf.Variable[] {
-    return this.store.variables();
-  }
-
-  async save(dir: string): Promise<void> {
-    await this.store.save(dir);
-    await saveTrainingState(dir, this.trainingParts());
-  }
-
-  async load(dir: string): Promise<void> {
-    this.store.load(dir);
-    loadTrainingState(dir, this.trainingParts());
-  }
-
-  private trainingParts(): TrainingParts {
+  protected checkpointParts(): CheckpointParts {
     return { optimizers: { adam: this.optimizer }, rngs: { rng: this.rng } };
   }
 
-  dispose(): void {
-    this.optimizer.dispose();
+  protected override disposeOwn(): void {
     this.flow.dispose();
-    this.store.dispose();
   }
 }

@@ -3,10 +3,10 @@
 // stabilised by the R1 penalty (Mescheder et al. 2018, https://arxiv.org/abs/1801.04406).
 // Samples come from an exponential moving average of the generator's weights: one
 // generator evaluation per sample. A GAN has no likelihood, so there is no bitsPerDim.
-import path from 'node:path';
 import {
   type GenerativeModel,
   type ImageShape,
+  type JsonValue,
   mergeConfig,
   type RunStatus,
   type SampleCost,
@@ -19,12 +19,11 @@ import {
 } from '@curtain/core';
 import {
   Adam,
-  loadTrainingState,
+  type CheckpointParts,
   ParamStore,
   EVAL_CHUNK as SAMPLE_CHUNK,
   sampleInChunks,
-  saveTrainingState,
-  type TrainingParts,
+  TrainableModel,
   WeightAverage,
 } from '@curtain/nn';
 import { GAN_DEFAULTS, type GanConfig } from './config.ts';
@@ -37,13 +36,13 @@ const HEALTH_SAMPLES = 32;
 /** A GAN samples with a latent temperature (1: the prior). */
 export type GanSampleOptions = TemperatureOptions;
 
-export class GanModel implements GenerativeModel<GanSampleOptions> {
+export class GanModel extends TrainableModel implements GenerativeModel<GanSampleOptions> {
   readonly family = 'gan' as const;
   readonly variant = 'gan';
   readonly config: Readonly<GanConfig>;
   readonly generator: Net<tf.Tensor2D, tf.Tensor4D>;
   readonly discriminator: Net<tf.Tensor4D, tf.Tensor1D>;
-  private readonly store: ParamStore;
+  protected readonly store: ParamStore;
   private readonly gOptimizer: Adam;
   private readonly dOptimizer: Adam;
   private readonly average: WeightAverage;
@@ -55,6 +54,7 @@ export class GanModel implements GenerativeModel<GanSampleOptions> {
     readonly shape: ImageShape,
     seed: number,
   ) {
+    super();
     this.config = mergeConfig(GAN_DEFAULTS, config, 'gan config');
     const { width, depth, latentDim, learningRate, beta1, stabiliser } = this.config;
     if (shape.height % 4 !== 0 || shape.width % 4 !== 0) {
@@ -156,34 +156,19 @@ export class GanModel implements GenerativeModel<GanSampleOptions> {
     return this.monitor.reason;
   }
 
-  variables(): tf.Variable[] {
-    return this.store.variables();
+  protected checkpointParts(): CheckpointParts {
+    return {
+      optimizers: { generator: this.gOptimizer, discriminator: this.dOptimizer },
+      rngs: { rng: this.rng },
+      average: this.average,
+    };
   }
 
-  parameterCount(): number {
-    return this.store.count();
+  protected override checkpointExtra(): JsonValue {
+    return this.monitor.getState();
   }
 
-  async save(dir: string): Promise<void> {
-    await this.store.save(dir);
-    await this.average.save(path.join(dir, 'ema'));
-    await saveTrainingState(dir, this.trainingParts(), this.monitor.getState());
-  }
-
-  async load(dir: string): Promise<void> {
-    this.store.load(dir);
-    this.average.load(path.join(dir, 'ema'));
-    this.monitor.setState(loadTrainingState(dir, this.trainingParts()));
-  }
-
-  private trainingParts(): TrainingParts {
-    return { optimizers: { generator: this.gOptimizer, discriminator: this.dOptimizer }, rngs: { rng: this.rng } };
-  }
-
-  dispose(): void {
-    this.gOptimizer.dispose();
-    this.dOptimizer.dispose();
-    this.average.dispose();
-    this.store.dispose();
+  protected override restoreExtra(extra: JsonValue): void {
+    this.monitor.setState(extra);
   }
 }

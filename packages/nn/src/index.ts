@@ -6,5 +6,6 @@ export * from './layers.ts';
 export * from './likelihoods.ts';
 export * from './params.ts';
 export * from './sampling.ts';
+export * from './trainable-model.ts';
 export * from './training-state.ts';
 export * from './weights.ts';

@@ -19,14 +19,13 @@ import {
 import {
   Adam,
   EVAL_CHUNK as CHUNK,
+  type CheckpointParts,
   discretizedLogisticNll,
   gaussianLogDensity,
   LN2,
-  loadTrainingState,
   ParamStore,
   sampleInChunks,
-  saveTrainingState,
-  type TrainingParts,
+  TrainableModel,
 } from '@curtain/nn';
 import type { HierarchicalVaeConfig, VaeConfig } from './config.ts';
 import { CollapseMonitor } from './health.ts';
@@ -43,10 +42,10 @@ export const EVAL_SEED = 1234;
 /** The VAE family samples with a latent temperature (1: the prior). */
 export type VaeSampleOptions = TemperatureOptions;
 
-export class PyramidVae implements GenerativeModel<VaeSampleOptions> {
+export class PyramidVae extends TrainableModel implements GenerativeModel<VaeSampleOptions> {
   readonly family = 'vae' as const;
   readonly network: PyramidNetwork;
-  private readonly store: ParamStore;
+  protected readonly store: ParamStore;
   private readonly adam: Adam;
   private readonly noise: SeededRng;
   private readonly monitor: CollapseMonitor;
@@ -61,6 +60,7 @@ export class PyramidVae implements GenerativeModel<VaeSampleOptions> {
     levels: number,
     readonly coding: Coding,
   ) {
+    super();
     checkGeometry(variant, shape, levels);
     for (const key of ['width', 'depth', 'latentChannels', 'globalLatents', 'batchSize', 'healthWindow'] as const) {
       const value = config[key];
@@ -242,36 +242,13 @@ export class PyramidVae implements GenerativeModel<VaeSampleOptions> {
     return this.monitor.averages();
   }
 
-  variables(): tf.Variable[] {
-    return this.store.variables();
-  }
-
   /** Parameter names in creation order (parallel to variables()). */
   parameterNames(): string[] {
     return this.store.names();
   }
 
-  parameterCount(): number {
-    return this.store.count();
-  }
-
-  async save(dir: string): Promise<void> {
-    await this.store.save(dir);
-    await saveTrainingState(dir, this.trainingParts());
-  }
-
-  async load(dir: string): Promise<void> {
-    this.store.load(dir);
-    loadTrainingState(dir, this.trainingParts());
-  }
-
-  private trainingParts(): TrainingParts {
+  protected checkpointParts(): CheckpointParts {
     return { optimizers: { adam: this.adam }, rngs: { noise: this.noise } };
-  }
-
-  dispose(): void {
-    this.adam.dispose();
-    this.store.dispose();
   }
 
   private checkBatch(batch: tf.Tensor4D): void {

@@ -6,12 +6,11 @@
 // ms_per_sample is the median sample(n) call / n; peer_ratio = curtain ms /
 // PyTorch ms (above 1: curtain is slower); call_ms_* are per sample(n) call.
 import { countFlops, tf } from '@curtain/core';
-import { PARADIGMS } from '@curtain/zoo';
 import { type ActiveBackend, activateBackend, appendNote, errorNote, PeerRunner, round, sig, timeIt, wantedBackends } from './common.ts';
 import { timeEvaluation } from './evaluation.ts';
-import { type HostInfo, hostInfo } from './host.ts';
+import type { HostInfo } from './host.ts';
 import type { SuiteOptions, SuiteRow } from './suite.ts';
-import { budgetFor, type ParadigmBenchSettings, paradigmCases, TRAIN_DEFAULTS } from './train.ts';
+import { budgetFor, type ParadigmBenchSettings, paradigmSuite, TRAIN_DEFAULTS } from './train.ts';
 
 export interface SampleBenchSettings extends ParadigmBenchSettings {
   /** Samples per timed call for a one-evaluation sampler, and for a many-evaluation one (PixelCNN, DDPM, DDIM). */
@@ -66,11 +65,7 @@ export const SAMPLE_COLUMNS = [
 
 export async function sampleSuite(opts: SuiteOptions = {}, settings: Partial<SampleBenchSettings> = {}): Promise<SuiteRow[]> {
   const s = { ...SAMPLE_DEFAULTS, ...settings };
-  const log = opts.log ?? (() => {});
-  const registry = opts.registry ?? PARADIGMS;
-  const cases = paradigmCases(opts, s);
-  const host = hostInfo();
-  const configs = Object.fromEntries(cases.map((c) => [c.variant, c.config]));
+  const { log, registry, cases, host, configs } = paradigmSuite(opts, s);
   const samplers = Object.fromEntries(cases.map((c) => [c.variant, registry[c.variant].samplers]));
   const peerArgs = () => [
     ...['--side', String(s.side), '--n-cheap', String(s.nCheap), '--n-costly', String(s.nCostly)],

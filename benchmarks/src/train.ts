@@ -89,6 +89,18 @@ export function paradigmCases(opts: SuiteOptions, s: ParadigmBenchSettings): Ben
   }));
 }
 
+/** What the train and sample suites start from: the registry, its cases, the host and each case's config by variant. */
+export function paradigmSuite(opts: SuiteOptions, s: ParadigmBenchSettings) {
+  const cases = paradigmCases(opts, s);
+  return {
+    log: opts.log ?? (() => {}),
+    registry: opts.registry ?? PARADIGMS,
+    cases,
+    host: hostInfo(),
+    configs: Object.fromEntries(cases.map((c) => [c.variant, c.config])),
+  };
+}
+
 interface TrainPeerCase {
   variant: string;
   batch: number;
@@ -121,12 +133,8 @@ export const TRAIN_COLUMNS = [
 
 export async function trainSuite(opts: SuiteOptions = {}, settings: Partial<ParadigmBenchSettings> = {}): Promise<SuiteRow[]> {
   const s = { ...TRAIN_DEFAULTS, ...settings };
-  const log = opts.log ?? (() => {});
-  const registry = opts.registry ?? PARADIGMS;
-  const cases = paradigmCases(opts, s);
-  const host = hostInfo();
+  const { log, registry, cases, host, configs } = paradigmSuite(opts, s);
   const set = imageSetFor(s.side);
-  const configs = Object.fromEntries(cases.map((c) => [c.variant, c.config]));
   const peer = new PeerRunner<TrainPeerCase>(
     s.peer && cases.length > 0,
     'train.py',

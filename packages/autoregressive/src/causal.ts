@@ -1,4 +1,8 @@
 import { tf } from '@curtain/core';
+import { type ConvOptions, conv2d, type Layer, type ParamStore } from '@curtain/nn';
+
+/** A cropped masked kernel: [height, width], channels and initialisation. */
+export type CausalConvOptions = Pick<ConvOptions, 'inChannels' | 'outChannels' | 'init'> & { kernel: [number, number] };
 
 /**
  * Masked convolutions as cropped kernels (van den Oord et al. 2016,
@@ -8,30 +12,34 @@ import { tf } from '@curtain/core';
  * as `conv2d(..., { mask })`, without paying FLOPs for the zeros.
  */
 
-/** Vertical stack: output (r, c) reads rows r-kh+1..r, columns c-(kw-1)/2..c+(kw-1)/2. */
-export function verticalConv(x: tf.Tensor4D, w: tf.Tensor4D, b: tf.Tensor1D): tf.Tensor4D {
-  const [kh, kw] = w.shape;
+/** Vertical stack: output (r, c) reads rows r-kh+1..r, columns c-(kw-1)/2..c+(kw-1)/2. [B, H, W, in] -> [B, H, W, out] */
+export function verticalConv(store: ParamStore, name: string, opts: CausalConvOptions): Layer<tf.Tensor4D, tf.Tensor4D> {
+  const [kh, kw] = opts.kernel;
   const side = (kw - 1) / 2;
   // padding inside the convolution: kh-1 rows on top, side columns each side (no padded copy of x)
-  const pad: [[number, number], [number, number], [number, number], [number, number]] = [
-    [0, 0],
-    [kh - 1, 0],
-    [side, side],
-    [0, 0],
-  ];
-  return tf.add(tf.conv2d(x, w, 1, pad), b) as tf.Tensor4D; // [B, H, W, out]
+  return conv2d(store, name, {
+    ...opts,
+    padding: [
+      [0, 0],
+      [kh - 1, 0],
+      [side, side],
+      [0, 0],
+    ],
+  });
 }
 
-/** Horizontal stack: output (r, c) reads row r, columns c-kw+1..c (mask B: the pixel itself included). */
-export function horizontalConv(x: tf.Tensor4D, w: tf.Tensor4D, b: tf.Tensor1D): tf.Tensor4D {
-  const [, kw] = w.shape;
-  const pad: [[number, number], [number, number], [number, number], [number, number]] = [
-    [0, 0],
-    [0, 0],
-    [kw - 1, 0],
-    [0, 0],
-  ];
-  return tf.add(tf.conv2d(x, w, 1, pad), b) as tf.Tensor4D; // [B, H, W, out]
+/** Horizontal stack: output (r, c) reads row r, columns c-kw+1..c (mask B: the pixel itself included). [B, H, W, in] -> [B, H, W, out] */
+export function horizontalConv(store: ParamStore, name: string, opts: CausalConvOptions): Layer<tf.Tensor4D, tf.Tensor4D> {
+  const [, kw] = opts.kernel;
+  return conv2d(store, name, {
+    ...opts,
+    padding: [
+      [0, 0],
+      [0, 0],
+      [kw - 1, 0],
+      [0, 0],
+    ],
+  });
 }
 
 /** Row r takes row r-1 (zeros on top): the vertical stack never sees its own row. */
@@ -62,14 +70,4 @@ export function shiftRight(x: tf.Tensor4D): tf.Tensor4D {
     [0, 0, 0, 0],
     [batch, h, w, c],
   );
-}
-
-/**
- * A 1x1 convolution as one matrix product (tfjs's cpu Conv2DBackpropFilter is
- * a slow loop; MatMul and its gradient are not): [B, H, W, in] -> [B, H, W, out].
- */
-export function pointwise(x: tf.Tensor4D, w: tf.Tensor2D, b?: tf.Tensor1D): tf.Tensor4D {
-  const [batch, h, wd, cin] = x.shape;
-  const flat = tf.matMul(tf.reshape(x, [batch * h * wd, cin]), w); // [B*H*W, out]
-  return tf.reshape(b ? tf.add(flat, b) : flat, [batch, h, wd, w.shape[1]]);
 }

@@ -11,22 +11,25 @@
  * The head is two 1x1 convs to a 256-way (config.levels) softmax per pixel.
  */
 import { tf } from '@curtain/core';
-import { gatedTanh, type ParamStore } from '@curtain/nn';
-import { horizontalConv, pointwise, shiftDown, shiftRight, verticalConv } from './causal.ts';
+import { gatedTanh, type Init, type Layer, type ParamStore, pointwise } from '@curtain/nn';
+import { horizontalConv, shiftDown, shiftRight, verticalConv } from './causal.ts';
 import type { PixelCnnConfig } from './config.ts';
 
+type Layer4D = Layer<tf.Tensor4D, tf.Tensor4D>;
+
 interface GatedLayer {
-  vertical: [tf.Variable, tf.Variable];
-  horizontal: [tf.Variable, tf.Variable];
-  /** 1x1 conv [2F, 2F] carrying the (shifted) vertical pre-activations into the horizontal stack. */
-  link: tf.Variable;
-  /** 1x1 conv [F, F] on the gated horizontal output before the residual add (absent in layer 0). */
-  out?: [tf.Variable, tf.Variable];
+  vertical: Layer4D;
+  horizontal: Layer4D;
+  /** 1x1 conv 2F -> 2F carrying the (shifted) vertical pre-activations into the horizontal stack. */
+  link: Layer4D;
+  /** 1x1 conv F -> F on the gated horizontal output before the residual add (absent in layer 0). */
+  out?: Layer4D;
 }
 
 export class PixelCnnNetwork {
   private readonly layers: GatedLayer[] = [];
-  private readonly head: Array<[tf.Variable, tf.Variable]>;
+  private readonly hidden: Layer4D;
+  private readonly toLogits: Layer4D;
   /** Output row r depends on input rows r - rowReach .. r only (used to crop while sampling). */
   readonly rowReach: number;
 
@@ -34,32 +37,25 @@ export class PixelCnnNetwork {
     const { width: f, depth, levels, firstKernel: k } = config;
     if (k % 2 !== 1 || k < 3) throw new Error(`firstKernel must be odd and >= 3, got ${k}`);
     const half = (k - 1) / 2;
-    const dense = (
-      name: string,
-      inUnits: number,
-      outUnits: number,
-      init: 'he' | 'glorot' | { normal: number } = 'glorot',
-    ): [tf.Variable, tf.Variable] => [store.create(`${name}/w`, [inUnits, outUnits], init), store.create(`${name}/b`, [outUnits], 'zeros')];
-    const conv = (name: string, shape: number[], init: 'he' | 'glorot' | { normal: number } = 'glorot'): [tf.Variable, tf.Variable] => [
-      store.create(`${name}/w`, shape, init),
-      store.create(`${name}/b`, [shape[3]], 'zeros'),
-    ];
+    const init: Init = 'glorot';
+    const link = (name: string) => pointwise(store, name, { inChannels: 2 * f, outChannels: 2 * f, init, bias: false });
     // layer 0: vertical (half+1) x k over rows r-half..r; horizontal 1 x half over columns c-half..c-1 (mask A)
     this.layers.push({
-      vertical: conv('layer0/vertical', [half + 1, k, 1, 2 * f]),
-      horizontal: conv('layer0/horizontal', [1, half, 1, 2 * f]),
-      link: store.create('layer0/link', [2 * f, 2 * f], 'glorot'),
+      vertical: verticalConv(store, 'layer0/vertical', { kernel: [half + 1, k], inChannels: 1, outChannels: 2 * f, init }),
+      horizontal: horizontalConv(store, 'layer0/horizontal', { kernel: [1, half], inChannels: 1, outChannels: 2 * f, init }),
+      link: link('layer0/link'),
     });
     // blocks: vertical 2 x 3 and horizontal 1 x 2 (mask B), residual horizontal stack
     for (let i = 1; i <= depth; i++) {
       this.layers.push({
-        vertical: conv(`layer${i}/vertical`, [2, 3, f, 2 * f]),
-        horizontal: conv(`layer${i}/horizontal`, [1, 2, f, 2 * f]),
-        link: store.create(`layer${i}/link`, [2 * f, 2 * f], 'glorot'),
-        out: dense(`layer${i}/out`, f, f),
+        vertical: verticalConv(store, `layer${i}/vertical`, { kernel: [2, 3], inChannels: f, outChannels: 2 * f, init }),
+        horizontal: horizontalConv(store, `layer${i}/horizontal`, { kernel: [1, 2], inChannels: f, outChannels: 2 * f, init }),
+        link: link(`layer${i}/link`),
+        out: pointwise(store, `layer${i}/out`, { inChannels: f, outChannels: f, init }),
       });
     }
-    this.head = [dense('head/hidden', f, f, 'he'), dense('head/logits', f, levels, { normal: 0.01 })];
+    this.hidden = pointwise(store, 'head/hidden', { inChannels: f, outChannels: f, init: 'he' });
+    this.toLogits = pointwise(store, 'head/logits', { inChannels: f, outChannels: levels, init: { normal: 0.01 } });
     this.rowReach = half + depth + 1;
   }
 
@@ -68,24 +64,20 @@ export class PixelCnnNetwork {
     let v = x; // [B, H, W, 1]
     let h = x;
     this.layers.forEach((layer, i) => {
-      const vPre = verticalConv(v, layer.vertical[0] as tf.Tensor4D, layer.vertical[1] as tf.Tensor1D); // [B, H, W, 2F]
+      const vPre = layer.vertical.apply(v); // [B, H, W, 2F]
       const hIn = i === 0 ? shiftRight(h) : h; // mask A on the first layer
-      const hPre = tf.add(
-        horizontalConv(hIn, layer.horizontal[0] as tf.Tensor4D, layer.horizontal[1] as tf.Tensor1D),
-        pointwise(shiftDown(vPre), layer.link as tf.Tensor2D),
-      ) as tf.Tensor4D; // [B, H, W, 2F]
+      const hPre = tf.add(layer.horizontal.apply(hIn), layer.link.apply(shiftDown(vPre))) as tf.Tensor4D; // [B, H, W, 2F]
       v = gatedTanh(vPre); // [B, H, W, F]
       const hGated = gatedTanh(hPre); // [B, H, W, F]
-      h = layer.out ? (tf.add(h, pointwise(hGated, layer.out[0] as tf.Tensor2D, layer.out[1] as tf.Tensor1D)) as tf.Tensor4D) : hGated;
+      h = layer.out ? (tf.add(h, layer.out.apply(hGated)) as tf.Tensor4D) : hGated;
     });
     return h;
   }
 
   /** Unnormalised log-probabilities of each level: features [..., F] -> [..., levels]. */
   logitsFromFeatures(h: tf.Tensor4D): tf.Tensor4D {
-    const [hidden, logits] = this.head;
-    const a = tf.relu(pointwise(tf.relu(h), hidden[0] as tf.Tensor2D, hidden[1] as tf.Tensor1D)); // [B, H, W, F]
-    return pointwise(a, logits[0] as tf.Tensor2D, logits[1] as tf.Tensor1D); // [B, H, W, levels]
+    const a = tf.relu(this.hidden.apply(tf.relu(h))); // [B, H, W, F]
+    return this.toLogits.apply(a); // [B, H, W, levels]
   }
 
   /** x [B, H, W, 1] in [-1, 1] -> logits [B, H, W, levels] of p(x_rc | pixels before rc). */

@@ -5,7 +5,7 @@
  * per-image log|det dy/dx|; `inverse` maps y back to x.
  */
 import { tf } from '@curtain/core';
-import type { ParamStore } from '@curtain/nn';
+import { conv2d, type ParamStore, pointwise } from '@curtain/nn';
 
 export interface FlowLayer {
   /** x [B, H, W, C] -> y [B, H, W, C] and log|det| [B]. */
@@ -34,20 +34,14 @@ export function actnorm(store: ParamStore, name: string, channels: number): Flow
  * bounded, scale * tanh(raw) (RealNVP), so no step can blow up exp(s).
  */
 function couplingNet(store: ParamStore, name: string, inChannels: number, outChannels: number, width: number) {
-  const w1 = store.create(`${name}/conv1/w`, [3, 3, inChannels, width], 'he');
-  const b1 = store.create(`${name}/conv1/b`, [width], 'zeros');
-  const w2 = store.create(`${name}/conv2/w`, [width, width], 'he');
-  const b2 = store.create(`${name}/conv2/b`, [width], 'zeros');
-  const w3 = store.create(`${name}/conv3/w`, [3, 3, width, 2 * outChannels], 'zeros');
-  const b3 = store.create(`${name}/conv3/b`, [2 * outChannels], 'zeros');
+  const conv1 = conv2d(store, `${name}/conv1`, { kernel: 3, inChannels, outChannels: width });
+  const conv2 = pointwise(store, `${name}/conv2`, { inChannels: width, outChannels: width });
+  const conv3 = conv2d(store, `${name}/conv3`, { kernel: 3, inChannels: width, outChannels: 2 * outChannels, init: 'zeros' });
   const scale = store.create(`${name}/scale`, [outChannels], 'ones');
   return (x: tf.Tensor4D): { logS: tf.Tensor4D; shift: tf.Tensor4D } => {
-    const [batch, h, w] = x.shape;
-    const a = tf.relu(tf.add(tf.conv2d(x, w1 as tf.Tensor4D, 1, 'same'), b1)) as tf.Tensor4D; // [B, H, W, F]
-    // the 1x1 conv as one matrix product
-    const flat = tf.relu(tf.add(tf.matMul(tf.reshape(a, [batch * h * w, width]), w2), b2)); // [B*H*W, F]
-    const out = tf.add(tf.conv2d(tf.reshape(flat, [batch, h, w, width]) as tf.Tensor4D, w3 as tf.Tensor4D, 1, 'same'), b3); // [B, H, W, 2*out]
-    const [raw, shift] = tf.split(out, 2, 3) as [tf.Tensor4D, tf.Tensor4D];
+    const a = tf.relu(conv1.apply(x)); // [B, H, W, F]
+    const b = tf.relu(conv2.apply(a)); // [B, H, W, F]
+    const [raw, shift] = tf.split(conv3.apply(b), 2, 3) as [tf.Tensor4D, tf.Tensor4D]; // [B, H, W, out] each
     return { logS: tf.mul(scale, tf.tanh(raw)) as tf.Tensor4D, shift };
   };
 }

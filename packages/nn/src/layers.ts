@@ -20,12 +20,16 @@ export function dense(
   return { apply: (x) => tf.add(tf.matMul(x, w), b) as tf.Tensor2D };
 }
 
+/** Zeros placed around the input inside the convolution: [[0, 0], [top, bottom], [left, right], [0, 0]]. */
+export type ExplicitPadding = [[number, number], [number, number], [number, number], [number, number]];
+
 export interface ConvOptions {
-  kernel: number;
+  /** Square side, or [height, width]. */
+  kernel: number | [number, number];
   inChannels: number;
   outChannels: number;
   stride?: number;
-  padding?: 'same' | 'valid';
+  padding?: 'same' | 'valid' | ExplicitPadding;
   init?: Init;
   /** Multiplied into the filter on every call (masked convolutions); [k, k, in, out]. */
   mask?: tf.Tensor4D;
@@ -35,7 +39,8 @@ export interface ConvOptions {
 /** x [B, H, W, in] -> [B, H/stride, W/stride, out] */
 export function conv2d(store: ParamStore, name: string, opts: ConvOptions): Layer<tf.Tensor4D, tf.Tensor4D> {
   const { kernel, inChannels, outChannels, stride = 1, padding = 'same', init = 'he', mask, bias = true } = opts;
-  const w = store.create(`${name}/w`, [kernel, kernel, inChannels, outChannels], init);
+  const [kh, kw] = typeof kernel === 'number' ? [kernel, kernel] : kernel;
+  const w = store.create(`${name}/w`, [kh, kw, inChannels, outChannels], init);
   const b = bias ? store.create(`${name}/b`, [outChannels], 'zeros') : undefined;
   return {
     apply: (x) => {
@@ -46,11 +51,33 @@ export function conv2d(store: ParamStore, name: string, opts: ConvOptions): Laye
   };
 }
 
+/**
+ * A 1x1 convolution as one matrix product, [B, H, W, in] -> [B, H, W, out]
+ * (tfjs's cpu Conv2DBackpropFilter is a slow loop; MatMul and its gradient
+ * are not). The weight is [in, out].
+ */
+export function pointwise(
+  store: ParamStore,
+  name: string,
+  opts: Pick<ConvOptions, 'inChannels' | 'outChannels' | 'init' | 'bias'>,
+): Layer<tf.Tensor4D, tf.Tensor4D> {
+  const { inChannels, outChannels, init = 'he', bias = true } = opts;
+  const w = store.create(`${name}/w`, [inChannels, outChannels], init);
+  const b = bias ? store.create(`${name}/b`, [outChannels], 'zeros') : undefined;
+  return {
+    apply: (x) => {
+      const [batch, h, wd] = x.shape;
+      const flat = tf.matMul(tf.reshape(x, [batch * h * wd, inChannels]), w); // [B*H*W, out]
+      return tf.reshape(b ? tf.add(flat, b) : flat, [batch, h, wd, outChannels]);
+    },
+  };
+}
+
 /** x [B, H, W, in] -> [B, H*stride, W*stride, out] (a transposed convolution, SAME padding). */
 export function convTranspose2d(
   store: ParamStore,
   name: string,
-  opts: Omit<ConvOptions, 'mask' | 'padding'>,
+  opts: Omit<ConvOptions, 'mask' | 'padding' | 'kernel'> & { kernel: number },
 ): Layer<tf.Tensor4D, tf.Tensor4D> {
   const { kernel, inChannels, outChannels, stride = 2, init = 'he' } = opts;
   // tfjs stores transposed-conv filters as [k, k, out, in]

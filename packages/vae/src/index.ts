@@ -1,6 +1,7 @@
 import { type ImageShape, mergeConfig, type ParadigmEntry, type SamplerSetting } from '@curtain/core';
 import { type HierarchicalVaeConfig, HVAE_DEFAULTS, PCVAE_DEFAULTS, VAE_DEFAULTS, VAE_SIZES, type VaeConfig } from './config.ts';
 import { PyramidVae, type VaeSampleOptions } from './model.ts';
+import type { Coding } from './pyramid.ts';
 
 export * from './config.ts';
 export { CollapseMonitor } from './health.ts';
@@ -22,32 +23,30 @@ export const VAE: ParadigmEntry<VaeConfig, VaeSampleOptions> = {
   samplers: SAMPLERS,
 };
 
+/** A hierarchy over a resolution pyramid whose levels code either their scale or a prediction's error. */
+function pyramidEntry(
+  variant: 'hvae' | 'pcvae',
+  defaults: Readonly<HierarchicalVaeConfig>,
+  coding: Coding,
+): ParadigmEntry<HierarchicalVaeConfig, VaeSampleOptions> {
+  return {
+    variant,
+    family: 'vae',
+    defaults,
+    create: (config, shape, seed) => {
+      const merged = mergeConfig(defaults, config, `${variant} config`);
+      return new PyramidVae(variant, merged, shape, seed, merged.levels, coding);
+    },
+    sizes: VAE_SIZES,
+    referenceSize: 'm',
+    samplers: SAMPLERS,
+  };
+}
+
 /** The control: a top-down hierarchy over a resolution pyramid, each level coding its scale. */
-export const HVAE: ParadigmEntry<HierarchicalVaeConfig, VaeSampleOptions> = {
-  variant: 'hvae',
-  family: 'vae',
-  defaults: HVAE_DEFAULTS,
-  create: (config, shape, seed) => {
-    const merged = mergeConfig(HVAE_DEFAULTS, config, 'hvae config');
-    return new PyramidVae('hvae', merged, shape, seed, merged.levels, 'plain');
-  },
-  sizes: VAE_SIZES,
-  referenceSize: 'm',
-  samplers: SAMPLERS,
-};
+export const HVAE = pyramidEntry('hvae', HVAE_DEFAULTS, 'plain');
 
 /** The treatment: the same hierarchy, each level coding only the error of the coarser levels' prediction. */
-export const PCVAE: ParadigmEntry<HierarchicalVaeConfig, VaeSampleOptions> = {
-  variant: 'pcvae',
-  family: 'vae',
-  defaults: PCVAE_DEFAULTS,
-  create: (config, shape, seed) => {
-    const merged = mergeConfig(PCVAE_DEFAULTS, config, 'pcvae config');
-    return new PyramidVae('pcvae', merged, shape, seed, merged.levels, 'predictive');
-  },
-  sizes: VAE_SIZES,
-  referenceSize: 'm',
-  samplers: SAMPLERS,
-};
+export const PCVAE = pyramidEntry('pcvae', PCVAE_DEFAULTS, 'predictive');
 
 export const VAE_ENTRIES = [VAE, HVAE, PCVAE] as const;

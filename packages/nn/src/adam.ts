@@ -60,19 +60,21 @@ export class Adam {
     const { value, grads } = tf.variableGrads(() => lossFn(record), this.vars);
     this.steps += 1;
     try {
-      this.apply(this.vars.map((v) => grads[v.name]));
+      const ordered = this.vars.map((v) => grads[v.name]);
+      // with clipping on, the norm before clipping is a statistic of the step (grad_norm)
+      if (this.clipNorm > 0) stats.grad_norm = tf.tidy(() => tf.sqrt(tf.addN(ordered.map((g) => tf.sum(tf.square(g))))) as tf.Scalar);
+      this.apply(ordered, stats.grad_norm);
     } finally {
       tf.dispose(Object.values(grads));
     }
     return { loss: value, ...stats };
   }
 
-  private apply(rawGrads: tf.Tensor[]): void {
+  private apply(rawGrads: tf.Tensor[], norm: tf.Scalar | undefined): void {
     const fused = tf.getKernel(FUSED_ADAM_KERNEL, tf.getBackend()) !== undefined;
     tf.tidy(() => {
       let grads = rawGrads;
-      if (this.clipNorm > 0) {
-        const norm = tf.sqrt(tf.addN(grads.map((g) => tf.sum(tf.square(g)))));
+      if (norm) {
         const scale = tf.minimum(1, tf.div(this.clipNorm, tf.add(norm, 1e-6)));
         grads = grads.map((g) => tf.mul(g, scale));
       }

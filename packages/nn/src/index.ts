@@ -4,6 +4,7 @@ export * from './ema.ts';
 export * from './fused.ts';
 export * from './layers.ts';
 export * from './likelihoods.ts';
+export * from './loss-watch.ts';
 export * from './params.ts';
 export * from './sampling.ts';
 export * from './trainable-model.ts';

@@ -7,6 +7,7 @@ import {
   type BitsPerDim,
   type GenerativeModel,
   type ImageShape,
+  type JsonValue,
   type RunStatus,
   type SampleCost,
   SeededRng,
@@ -23,6 +24,7 @@ import {
   discretizedLogisticNll,
   gaussianLogDensity,
   LN2,
+  LossWatch,
   ParamStore,
   sampleInChunks,
   TrainableModel,
@@ -50,7 +52,7 @@ export class PyramidVae extends TrainableModel implements GenerativeModel<VaeSam
   private readonly noise: SeededRng;
   private readonly monitor: CollapseMonitor;
   private readonly dims: number;
-  stepsDone = 0;
+  private readonly lossWatch = new LossWatch();
 
   constructor(
     readonly variant: string,
@@ -143,7 +145,7 @@ export class PyramidVae extends TrainableModel implements GenerativeModel<VaeSam
     this.checkBatch(batch);
     const seed = this.noise.nextSeed();
     const { klWarmupSteps, freeNatsPerLevel } = this.config;
-    const beta = klWarmupSteps > 0 ? Math.min(1, (this.stepsDone + 1) / klWarmupSteps) : 1;
+    const beta = klWarmupSteps > 0 ? Math.min(1, (this.adam.steps + 1) / klWarmupSteps) : 1;
     const toBits = 1 / (this.dims * LN2);
     const stats = this.adam.step((record) => {
       const { recon, kls, pass } = this.elboTerms(batch, seed);
@@ -162,12 +164,16 @@ export class PyramidVae extends TrainableModel implements GenerativeModel<VaeSam
       record('kl', klTotal);
       return tf.mul(scale ? tf.add(elboLoss, tf.mean(scale)) : elboLoss, toBits) as tf.Scalar;
     });
-    this.stepsDone += 1;
     return stats;
   }
 
-  /** Read-back statistics feed the posterior-collapse monitor (KL per level). */
+  /**
+   * Read-back statistics feed the divergence watch (a loss back above its
+   * first reading after halving: DivergedError) and the posterior-collapse
+   * monitor (KL per level).
+   */
   observe(stats: StepStats): void {
+    this.lossWatch.record(this.adam.steps, stats.loss);
     this.monitor.record(Array.from({ length: this.levels }, (_, i) => stats[`kl${i}`]));
   }
 
@@ -249,6 +255,14 @@ export class PyramidVae extends TrainableModel implements GenerativeModel<VaeSam
 
   protected checkpointParts(): CheckpointParts {
     return { optimizers: { adam: this.adam }, rngs: { noise: this.noise } };
+  }
+
+  protected override checkpointExtra(): JsonValue {
+    return { lossWatch: this.lossWatch.state() };
+  }
+
+  protected override restoreExtra(extra: JsonValue): void {
+    this.lossWatch.restore((extra as { lossWatch?: JsonValue } | null)?.lossWatch ?? null);
   }
 
   private checkBatch(batch: tf.Tensor4D): void {

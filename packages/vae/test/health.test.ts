@@ -1,4 +1,4 @@
-import { tf, useCpuBackend } from '@curtain/core';
+import { DivergedError, tf, useCpuBackend } from '@curtain/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CollapseMonitor, HVAE } from '../src/index.ts';
 import { createTiny, tinyBatch, train } from './helpers.ts';
@@ -36,6 +36,18 @@ describe('health()', () => {
     });
     for (let s = 0; s < 3; s++) expect((await train(model, batch)).kl).toBe(0);
     expect(await model.health()).toBe('collapsed');
+    model.dispose();
+  });
+});
+
+describe('divergence that stays finite', () => {
+  it('observe() ends a hierarchy whose loss climbs back above its first reading after halving', async () => {
+    const model = createTiny(HVAE, { levels: 2 });
+    const kls = { kl0: 1, kl1: 1 };
+    model.observe({ loss: 30, ...kls });
+    model.observe({ loss: 5, ...kls });
+    expect(() => model.observe({ loss: 25, ...kls })).not.toThrow();
+    expect(() => model.observe({ loss: 4e6, ...kls })).toThrow(DivergedError);
     model.dispose();
   });
 });

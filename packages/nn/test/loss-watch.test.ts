@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { LossWatch } from '../src/index.ts';
 
 function feed(watch: LossWatch, losses: number[], from = 1): void {
-  losses.forEach((loss, i) => watch.record(from + i, loss));
+  for (const [i, loss] of losses.entries()) watch.record(from + i, loss);
 }
 
 describe('LossWatch', () => {

@@ -1,5 +1,5 @@
 import { tf } from '@curtain/core';
-import { type ConvOptions, conv2d, type Layer, type ParamStore } from '@curtain/nn';
+import { type ConvOptions, conv2d, type ExplicitPadding, type Layer, type ParamStore } from '@curtain/nn';
 
 /** A cropped masked kernel: [height, width], channels and initialisation. */
 export type CausalConvOptions = Pick<ConvOptions, 'inChannels' | 'outChannels' | 'init'> & { kernel: [number, number] };
@@ -42,32 +42,24 @@ export function horizontalConv(store: ParamStore, name: string, opts: CausalConv
   });
 }
 
+/** Moves x one place along `axis` (1: rows, 2: columns), zeros entering at the start. */
+function shiftForward(x: tf.Tensor4D, axis: 1 | 2): tf.Tensor4D {
+  const padding: ExplicitPadding = [
+    [0, 0],
+    [0, 0],
+    [0, 0],
+    [0, 0],
+  ];
+  padding[axis] = [1, 0];
+  return tf.slice(tf.pad(x, padding), [0, 0, 0, 0], x.shape);
+}
+
 /** Row r takes row r-1 (zeros on top): the vertical stack never sees its own row. */
 export function shiftDown(x: tf.Tensor4D): tf.Tensor4D {
-  const [batch, h, w, c] = x.shape;
-  return tf.slice(
-    tf.pad(x, [
-      [0, 0],
-      [1, 0],
-      [0, 0],
-      [0, 0],
-    ]),
-    [0, 0, 0, 0],
-    [batch, h, w, c],
-  );
+  return shiftForward(x, 1);
 }
 
 /** Column c takes column c-1 (zeros on the left): turns a mask-B row conv into mask A. */
 export function shiftRight(x: tf.Tensor4D): tf.Tensor4D {
-  const [batch, h, w, c] = x.shape;
-  return tf.slice(
-    tf.pad(x, [
-      [0, 0],
-      [0, 0],
-      [1, 0],
-      [0, 0],
-    ]),
-    [0, 0, 0, 0],
-    [batch, h, w, c],
-  );
+  return shiftForward(x, 2);
 }

@@ -26,7 +26,16 @@ const settingOf = (r: CsvRow): RowSetting => ({ dataset: r.dataset, evaluator_id
 
 /** The parts of study.json that readers use. */
 export interface StudyJson {
-  preset?: { name?: string; description?: string; evalSamples?: number; evalSamplesOverrides?: Record<string, number> };
+  preset?: {
+    name?: string;
+    description?: string;
+    evalSamples?: number;
+    evalSamplesOverrides?: Record<string, number>;
+    variants?: string[];
+    seeds?: number[];
+    budgets?: number[];
+    budgetCaps?: Record<string, number>;
+  };
   sessions?: unknown;
   dataset?: string;
   evaluatorId?: string;

@@ -4,6 +4,7 @@ import { RUN_STATUSES, UsageError, writeFileAtomic } from '@curtain/core';
 import type { BenchColumn, BenchSuiteName } from '@curtain/zoo';
 import { type CsvRow, num } from './columns.ts';
 import { type ComparableRows, comparableRows, describeSetting, readStudyJson, studySetting } from './comparable.ts';
+import { coverageSentence } from './coverage.ts';
 import { diffusionCrossover } from './crossover.ts';
 import { readCsv, writeCsvAtomic } from './csv-store.ts';
 import { paradigmOf, type ReferenceLevel, referenceLevels } from './figures/references.ts';
@@ -169,6 +170,8 @@ function reportMarkdown(
   lines.push('');
   lines.push(rowsUsedSentence(comparable));
   lines.push('');
+  const unfinished = coverageSentence(study.preset, rows, `pnpm reports --preset ${study.preset?.name ?? '<preset>'}`);
+  if (unfinished) lines.push(unfinished, '');
   const wall = describeSessions(sessionsOf(study));
   if (study.preset?.description || wall) {
     lines.push(

@@ -4,6 +4,7 @@ export * from './cli-command.ts';
 export * from './columns.ts';
 export * from './comparable.ts';
 export * from './compare.ts';
+export * from './coverage.ts';
 export * from './crossover.ts';
 export * from './csv-store.ts';
 export * from './curves.ts';

@@ -172,13 +172,9 @@ function reportMarkdown(
   lines.push('');
   const unfinished = coverageSentence(study.preset, rows, `pnpm reports --preset ${study.preset?.name ?? '<preset>'}`);
   if (unfinished) lines.push(unfinished, '');
-  const wall = describeSessions(sessionsOf(study));
+  const wall = describeSessions(sessionsOf(study), rows.length);
   if (study.preset?.description || wall) {
-    lines.push(
-      [study.preset?.description ? `Preset: ${study.preset.description}.` : '', wall ? `The study took ${wall}.` : '']
-        .filter(Boolean)
-        .join(' '),
-    );
+    lines.push([study.preset?.description ? `Preset: ${study.preset.description}.` : '', wall ?? ''].filter(Boolean).join(' '));
     lines.push('');
   }
   lines.push(

@@ -33,15 +33,24 @@ export function sessionsOf(study: { sessions?: unknown }): StudySession[] {
   return Array.isArray(study.sessions) ? (study.sessions as StudySession[]) : [];
 }
 
-/** "31.2 min in 1 session on 2 workers, AMD EPYC (2 cores)" or undefined where none was recorded. */
-export function describeSessions(sessions: StudySession[]): string | undefined {
+/**
+ * "The study took 31.2 min of wall time in 1 session with 2 workers, on AMD
+ * EPYC (2 cores)." When the folder holds more rows than the recorded sessions
+ * wrote, some came from sessions killed before they finished, and the sentence
+ * says so instead of passing the recorded time off as the whole study's.
+ * Undefined where no session was recorded.
+ */
+export function describeSessions(sessions: StudySession[], rowsPresent: number): string | undefined {
   const trained = sessions.filter((s) => s.rows_written > 0);
   if (trained.length === 0) return undefined;
   const minutes = trained.reduce((sum, s) => sum + s.wall_seconds, 0) / 60;
+  const written = trained.reduce((sum, s) => sum + s.rows_written, 0);
   const hosts = [...new Set(trained.map((s) => `${s.host_cpu} (${s.host_cores} cores)`))].join('; ');
   const workers = [...new Set(trained.map((s) => s.workers))].join('/');
   const count = trained.length === 1 ? '1 session' : `${trained.length} sessions`;
-  return `${minutes.toFixed(1)} min of wall time in ${count} with ${workers} worker${workers === '1' ? '' : 's'}, on ${hosts}`;
+  const recorded = `${minutes.toFixed(1)} min of wall time in ${count} with ${workers} worker${workers === '1' ? '' : 's'}, on ${hosts}`;
+  if (written >= rowsPresent) return `The study took ${recorded}.`;
+  return `The recorded sessions (${recorded}) wrote ${written} of the ${rowsPresent} rows; the others came from sessions killed before they finished, whose time is not recorded.`;
 }
 
 /** Rows in DIR/runs.csv now (0 before the first run). */

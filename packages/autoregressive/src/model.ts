@@ -97,8 +97,10 @@ export class PixelCnnModel extends TrainableModel implements GenerativeModel<Pix
   }
 
   /**
-   * Ancestral sampling in raster order: H*W network evaluations per batch, each
-   * on the rows that can influence the current pixel only (network.rowReach).
+   * Ancestral sampling in raster order: H*W network evaluations per batch. The
+   * vertical stack runs once per row on the rows that reach it (rowContext);
+   * each pixel then runs the horizontal stack on the columns that reach it
+   * (logitsInRow). Same conditionals as the full network, at a fraction of the cost.
    */
   async sample(n: number, opts: PixelCnnSampleOptions): Promise<tf.Tensor4D> {
     const rng = new SeededRng(opts.seed);
@@ -119,8 +121,12 @@ export class PixelCnnModel extends TrainableModel implements GenerativeModel<Pix
     const levels = this.config.levels;
     const canvas = new Float32Array(n * h * w); // network input scale [-1, 1]; 0 where not yet sampled
     for (let r = 0; r < h; r++) {
+      const context = tf.tidy(() => this.network.rowContext(tf.tensor4d(canvas, [n, h, w, 1]), r)); // per layer [n, 1, W, 2F]
+      const row = new Float32Array(n * w); // row r so far, network scale
       for (let c = 0; c < w; c++) {
-        const probsTensor = tf.tidy(() => tf.softmax(tf.div(this.network.logitsAt(tf.tensor4d(canvas, [n, h, w, 1]), r, c), temperature))); // [n, levels]
+        const probsTensor = tf.tidy(() =>
+          tf.softmax(tf.div(this.network.logitsInRow(tf.tensor4d(row, [n, 1, w, 1]), c, context), temperature)),
+        ); // [n, levels]
         const probs = (await probsTensor.data()) as Float32Array;
         probsTensor.dispose();
         for (let i = 0; i < n; i++) {
@@ -133,9 +139,12 @@ export class PixelCnnModel extends TrainableModel implements GenerativeModel<Pix
               break;
             }
           }
-          canvas[i * h * w + r * w + c] = (level / (levels - 1)) * 2 - 1;
+          const value = (level / (levels - 1)) * 2 - 1;
+          row[i * w + c] = value;
+          canvas[i * h * w + r * w + c] = value;
         }
       }
+      tf.dispose(context);
     }
     return canvas;
   }

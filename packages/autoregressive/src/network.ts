@@ -32,6 +32,9 @@ export class PixelCnnNetwork {
   private readonly toLogits: Layer4D;
   /** Output row r depends on input rows r - rowReach .. r only (used to crop while sampling). */
   readonly rowReach: number;
+  /** Within its row, output column c depends on input columns c - colReach .. c only. */
+  readonly colReach: number;
+  private readonly width: number;
 
   constructor(store: ParamStore, config: Pick<PixelCnnConfig, 'width' | 'depth' | 'levels' | 'firstKernel'>) {
     const { width: f, depth, levels, firstKernel: k } = config;
@@ -57,6 +60,8 @@ export class PixelCnnNetwork {
     this.hidden = pointwise(store, 'head/hidden', { inChannels: f, outChannels: f, init: 'he' });
     this.toLogits = pointwise(store, 'head/logits', { inChannels: f, outChannels: levels, init: { normal: 0.01 } });
     this.rowReach = half + depth + 1;
+    this.colReach = half + depth;
+    this.width = f;
   }
 
   /** The horizontal stack's last features: x [B, H, W, 1] in [-1, 1] -> [B, H, W, F]. */
@@ -86,16 +91,40 @@ export class PixelCnnNetwork {
   }
 
   /**
-   * Logits of pixel (r, c) computed from rows max(0, r - rowReach)..r only:
-   * the same numbers as logits(x)[:, r, c], at a fraction of the cost.
-   * x [B, H, W, 1] -> [B, levels]
+   * What the vertical stack hands row r while sampling: each layer's link term
+   * link(vPre[r - 1]), computed once per row from rows r - rowReach .. r - 1
+   * (those are final before row r is sampled). One [B, 1, W, 2F] per layer.
+   * x [B, H, W, 1] in [-1, 1]
    */
-  logitsAt(x: tf.Tensor4D, r: number, c: number): tf.Tensor2D {
+  rowContext(x: tf.Tensor4D, r: number): tf.Tensor4D[] {
     const [batch, , w] = x.shape;
+    if (r === 0) return this.layers.map(() => tf.zeros([batch, 1, w, 2 * this.width]) as tf.Tensor4D); // the link has no bias
     const top = Math.max(0, r - this.rowReach);
-    const rows = tf.slice(x, [0, top, 0, 0], [batch, r - top + 1, w, 1]); // [B, r-top+1, W, 1]
-    const h = this.features(rows);
-    const pixel = tf.slice(h, [0, r - top, c, 0], [batch, 1, 1, h.shape[3]]); // [B, 1, 1, F]
+    let v = tf.slice(x, [0, top, 0, 0], [batch, r - top, w, 1]); // [B, r-top, W, 1]
+    return this.layers.map((layer) => {
+      const vPre = layer.vertical.apply(v); // [B, r-top, W, 2F]
+      v = gatedTanh(vPre);
+      return layer.link.apply(tf.slice(vPre, [0, r - top - 1, 0, 0], [batch, 1, w, -1])); // [B, 1, W, 2F]
+    });
+  }
+
+  /**
+   * Logits of pixel (r, c) from row r's columns c - colReach .. c and the row's
+   * context: the same numbers as logits(x)[:, r, c], without recomputing the
+   * vertical stack for every pixel. row [B, 1, W, 1] -> [B, levels]
+   */
+  logitsInRow(row: tf.Tensor4D, c: number, context: tf.Tensor4D[]): tf.Tensor2D {
+    const batch = row.shape[0];
+    const left = Math.max(0, c - this.colReach);
+    const span = c - left + 1;
+    let h = tf.slice(row, [0, 0, left, 0], [batch, 1, span, 1]); // [B, 1, span, 1]
+    this.layers.forEach((layer, i) => {
+      const hIn = i === 0 ? shiftRight(h) : h;
+      const link = tf.slice(context[i], [0, 0, left, 0], [batch, 1, span, -1]); // [B, 1, span, 2F]
+      const hGated = gatedTanh(tf.add(layer.horizontal.apply(hIn), link) as tf.Tensor4D); // [B, 1, span, F]
+      h = layer.out ? (tf.add(h, layer.out.apply(hGated)) as tf.Tensor4D) : hGated;
+    });
+    const pixel = tf.slice(h, [0, 0, span - 1, 0], [batch, 1, 1, -1]); // [B, 1, 1, F]
     return tf.reshape(this.logitsFromFeatures(pixel), [batch, -1]) as tf.Tensor2D; // [B, levels]
   }
 }

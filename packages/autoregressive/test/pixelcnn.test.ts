@@ -38,23 +38,28 @@ describe('PixelCNN causality', () => {
     model.dispose();
   });
 
-  it('the row-cropped conditionals used for sampling equal the full network outputs', async () => {
-    const model = new PixelCnnModel({ width: 6, depth: 1, firstKernel: 3 }, { height: 12, width: 8, channels: 1 }, 5);
+  it('the cropped conditionals used for sampling (row context, then columns within reach) equal the full network outputs', async () => {
+    const model = new PixelCnnModel({ width: 6, depth: 1, firstKernel: 3 }, { height: 12, width: 12, channels: 1 }, 5);
     expect(model.net.rowReach).toBeLessThan(11); // cropping really drops rows here
-    const x = tf.tidy(() => tf.sub(tf.mul(randomImages(2, 12, 8, 2), 2), 1) as tf.Tensor4D);
+    expect(model.net.colReach).toBeLessThan(11); // and columns
+    // far-from-zero weights so a wrongly cropped input would show
+    for (const v of model.variables()) v.assign(tf.tidy(() => tf.add(v, tf.randomNormal(v.shape, 0, 0.3, 'float32', 13))));
+    const x = tf.tidy(() => tf.sub(tf.mul(randomImages(2, 12, 12, 2), 2), 1) as tf.Tensor4D);
     const full = tf.tidy(() => model.net.logits(x));
-    for (const [r, c] of [
-      [0, 0],
-      [3, 5],
-      [7, 2],
-      [11, 7],
-    ]) {
-      const cropped = tf.tidy(() => model.net.logitsAt(x, r, c));
-      const reference = tf.tidy(() => tf.reshape(tf.slice(full, [0, r, c, 0], [2, 1, 1, -1]), [2, -1]));
-      const diff = tf.tidy(() => tf.max(tf.abs(tf.sub(cropped, reference))).dataSync()[0]);
-      expect(diff).toBeLessThan(1e-5);
-      tf.dispose([cropped, reference]);
+    const before = tf.memory().numTensors;
+    for (const r of [0, 1, 3, 7, 11]) {
+      const context = tf.tidy(() => model.net.rowContext(x, r));
+      const row = tf.slice(x, [0, r, 0, 0], [2, 1, 12, 1]);
+      for (const c of [0, 2, 5, 11]) {
+        const cropped = tf.tidy(() => model.net.logitsInRow(row, c, context));
+        const reference = tf.tidy(() => tf.reshape(tf.slice(full, [0, r, c, 0], [2, 1, 1, -1]), [2, -1]));
+        const diff = tf.tidy(() => tf.max(tf.abs(tf.sub(cropped, reference))).dataSync()[0]);
+        expect(diff, `pixel (${r}, ${c})`).toBeLessThan(1e-5);
+        tf.dispose([cropped, reference]);
+      }
+      tf.dispose([row, ...context]);
     }
+    expect(tf.memory().numTensors).toBe(before);
     tf.dispose([x, full]);
     model.dispose();
   });

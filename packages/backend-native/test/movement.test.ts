@@ -47,6 +47,24 @@ describe.runIf(built)('data-movement kernels match cpu exactly', () => {
       expect(compareWithCpu(backend, [x, x], (a, b) => tf.concat([a, b], 1))).toBe(0);
     });
 
+    it(`boxes whose trailing dimensions are whole (copied as one run) into recycled buffers (${backend})`, () => {
+      const x = input([3, 12, 10, 8], 9); // over the pool's 1,024-float minimum
+      // pads and slices along each axis: 0, 1 or 2 whole trailing dimensions merge into the run
+      for (let axis = 0; axis < 4; axis++) {
+        const paddings = [0, 1, 2, 3].map((d) => (d === axis ? [1, 2] : [0, 0])) as Array<[number, number]>;
+        const begin = [0, 1, 2, 3].map((d) => (d === axis ? 1 : 0));
+        const size = [3, 12, 10, 8].map((n, d) => (d === axis ? n - 2 : n));
+        for (let rep = 0; rep < 3; rep++) {
+          // the second and third rounds get buffers freed by the first: the zeros of a pad must still be written
+          expect(compareWithCpu(backend, [x], (t) => tf.pad(t, paddings))).toBe(0);
+          expect(compareWithCpu(backend, [x], (t) => tf.slice(t, begin, size))).toBe(0);
+          expect(compareWithCpu(backend, [x], (t) => tf.slice(tf.pad(t, paddings, 7), begin, size))).toBe(0);
+        }
+      }
+      expect(compareWithCpu(backend, [x, x], (a, b) => tf.concat([a, b], 0))).toBe(0);
+      expect(compareWithCpu(backend, [x, x], (a, b) => tf.concat([a, b], 2))).toBe(0);
+    });
+
     it(`AvgPool, AvgPoolGrad, ResizeNearestNeighbor and its gradient (${backend})`, () => {
       const x = input([2, 7, 6, 3], 5);
       for (const [size, stride, pad] of [

@@ -1,6 +1,6 @@
-import type { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
 import type { TensorInfo, TypedArray } from '@tensorflow/tfjs-core';
 import * as tf from '@tensorflow/tfjs-core';
+import type { NativeBackend } from '../backend.ts';
 import { type NativeImpl, type Override, sizeOf } from './types.ts';
 
 /**
@@ -10,10 +10,16 @@ import { type NativeImpl, type Override, sizeOf } from './types.ts';
  * (`indexToLoc`/`buffer.get`), which made them the slowest kernels of every
  * model's training step once the arithmetic went native. Here each copies
  * contiguous runs and walks the outer dimensions with an odometer (pooling
- * and resizing are native: pool.ts).
+ * and resizing are native: pool.ts). Float32 outputs come from the backend's
+ * buffer pool, like the native kernels' (fresh zero-filled arrays made these
+ * copies several times slower than the copying itself).
  */
 
-const valuesOf = (backend: MathBackendCPU, t: TensorInfo) => backend.data.get(t.dataId).values as TypedArray;
+const valuesOf = (backend: NativeBackend, t: TensorInfo) => backend.data.get(t.dataId)?.values as TypedArray;
+
+/** An output array of n elements with arbitrary contents (pooled for float32). */
+const outputArray = (backend: NativeBackend, dtype: string, n: number): TypedArray =>
+  dtype === 'float32' ? backend.alloc(n) : (tf.util.getTypedArrayFromDType(dtype as 'int32', n) as TypedArray);
 
 function strides(shape: readonly number[]): number[] {
   const out = new Array(shape.length).fill(1);
@@ -34,10 +40,22 @@ export function copyBox(
   dstShape: readonly number[],
   dstBegin: readonly number[],
 ): void {
-  const rank = shape.length;
-  if (rank === 0 || sizeOf(size) === 0) {
-    if (rank === 0) dst[0] = src[0];
+  if (shape.length === 0 || sizeOf(size) === 0) {
+    if (shape.length === 0) dst[0] = src[0];
     return;
+  }
+  // Trailing dimensions the box covers whole in both arrays are one longer run.
+  let rank = shape.length;
+  while (rank > 1 && size[rank - 1] === shape[rank - 1] && size[rank - 1] === dstShape[rank - 1]) rank--;
+  if (rank < shape.length) {
+    const inner = sizeOf(size.slice(rank - 1));
+    const merge = (dims: readonly number[], at: readonly number[]) => [...dims.slice(0, rank - 1), at[rank - 1] * (inner / size[rank - 1])];
+    const tail = (dims: readonly number[]) => sizeOf(dims.slice(rank - 1));
+    shape = [...shape.slice(0, rank - 1), tail(shape)];
+    dstShape = [...dstShape.slice(0, rank - 1), tail(dstShape)];
+    begin = merge(begin, begin);
+    dstBegin = merge(dstBegin, dstBegin);
+    size = [...size.slice(0, rank - 1), inner];
   }
   const srcStrides = strides(shape);
   const dstStrides = strides(dstShape);
@@ -67,8 +85,8 @@ export function copyBox(
   }
 }
 
-function sliceTensor(backend: MathBackendCPU, x: TensorInfo, begin: number[], size: number[]): TensorInfo {
-  const out = tf.util.getTypedArrayFromDType(x.dtype as 'float32', sizeOf(size)) as TypedArray;
+function sliceTensor(backend: NativeBackend, x: TensorInfo, begin: number[], size: number[]): TensorInfo {
+  const out = outputArray(backend, x.dtype, sizeOf(size));
   copyBox(valuesOf(backend, x), x.shape, begin, size, out, size, new Array(size.length).fill(0));
   return backend.makeTensorInfo(size, x.dtype, out);
 }
@@ -102,8 +120,8 @@ const padV2: NativeImpl = ({ inputs, backend, attrs }) => {
   const paddings = attrs.paddings as Array<[number, number]>;
   const constantValue = attrs.constantValue as number;
   const outShape = paddings.map((p, i) => p[0] + x.shape[i] + p[1]);
-  const out = tf.util.getTypedArrayFromDType(x.dtype as 'float32', sizeOf(outShape)) as TypedArray;
-  if (constantValue !== 0) out.fill(constantValue);
+  const out = outputArray(backend, x.dtype, sizeOf(outShape));
+  out.fill(constantValue);
   copyBox(
     valuesOf(backend, x),
     x.shape,
@@ -123,7 +141,7 @@ const transpose: NativeImpl = ({ inputs, backend, attrs }) => {
   const rank = x.shape.length;
   const outShape = perm.map((p) => x.shape[p]);
   const src = valuesOf(backend, x);
-  const out = tf.util.getTypedArrayFromDType(x.dtype as 'float32', src.length) as TypedArray;
+  const out = outputArray(backend, x.dtype, src.length);
   if (rank <= 1) {
     out.set(src);
     return backend.makeTensorInfo(outShape, x.dtype, out);
@@ -161,7 +179,7 @@ const concat: NativeImpl = ({ inputs, backend, attrs }) => {
     parts.map((t) => t.shape),
     axis,
   );
-  const out = tf.util.getTypedArrayFromDType(first.dtype as 'float32', sizeOf(outShape)) as TypedArray;
+  const out = outputArray(backend, first.dtype, sizeOf(outShape));
   const at = new Array(outShape.length).fill(0);
   for (const part of parts) {
     if (sizeOf(part.shape) > 0)

@@ -20,7 +20,7 @@ import { CURVES_DIR, CurveWriter, curveStride } from './curves.ts';
 import { gridPath } from './grid-path.ts';
 import { type QualityJudge, qualityColumns, seedFromKey } from './judge.ts';
 import { type Job, type PlanContext, PROTOCOL, runKey } from './plan.ts';
-import { evalSamplesOf, type Preset } from './presets.ts';
+import { evalSamplesOf, type Preset, scoredAtEveryBudget } from './presets.ts';
 import { writeSampleGrid } from './sample-grid.ts';
 
 export interface JobEnvironment {
@@ -56,11 +56,18 @@ export interface JobEnvironment {
   readEvery: number;
 }
 
-/** FLOPs of one training step of a fresh model of this job (used by --dry-run too). */
+/** What one sampler of a job costs per image: network evaluations and counted FLOPs. */
+export interface SamplerCost {
+  label: string;
+  networkEvals: number;
+  flopsPerSample: number;
+}
+
+/** FLOPs and time of one training step of a fresh model of this job, and each sampler's cost per image (used by --dry-run too). */
 export async function measureStepFlops(
   job: Job,
   dataset: Dataset,
-): Promise<{ flopsPerStep: number; stepMs: number; networkEvals: number[] }> {
+): Promise<{ flopsPerStep: number; stepMs: number; samplers: SamplerCost[] }> {
   const model = createModel(job, dataset);
   const stream = new BatchStream(dataset.train, Number(job.config.batchSize), job.seed);
   try {
@@ -73,25 +80,34 @@ export async function measureStepFlops(
     await finishStep(model, model.trainStep(timed), 2, true);
     const stepMs = performance.now() - start;
     timed.dispose();
-    const networkEvals = job.samplers.map((sampler) => model.sampleCost({ seed: 0, ...sampler.options }).networkEvals);
-    return { flopsPerStep: counted.total, stepMs, networkEvals };
+    const samplers: SamplerCost[] = [];
+    for (const sampler of job.samplers) {
+      const options = { seed: 0, ...sampler.options };
+      const sampled = await countFlops(async () => tf.dispose(await model.sample(1, options)));
+      samplers.push({ label: sampler.label, networkEvals: model.sampleCost(options).networkEvals, flopsPerSample: sampled.total });
+    }
+    return { flopsPerStep: counted.total, stepMs, samplers };
   } finally {
     model.dispose();
   }
 }
 
+/**
+ * FLOPs of all the sampling a job's evaluations will do: each sampler's
+ * counted FLOPs per image times the images it is scored on, at every budget
+ * the job reaches or at the largest only (scoredAtEveryBudget). Used for the
+ * dry run and the progress bar's ETA, never for results.
+ */
+export function plannedSamplingFlops(preset: Preset, variant: string, samplers: readonly SamplerCost[], budgetsReached: number): number {
+  return samplers.reduce((sum, s) => {
+    const budgets = scoredAtEveryBudget(preset, s.networkEvals) ? budgetsReached : Math.min(1, budgetsReached);
+    return sum + budgets * s.flopsPerSample * evalSamplesOf(preset, variant);
+  }, 0);
+}
+
 function createModel(job: Job, dataset: Dataset): GenerativeModel {
   const shape = { height: dataset.train.height, width: dataset.train.width, channels: dataset.train.channels };
   return job.entry.create(job.config as never, shape, job.seed);
-}
-
-/**
- * Rough FLOPs of sampling n images with `networkEvals` evaluations each: one
- * evaluation of one image costs about a third of a training step's FLOPs per
- * example (forward only). Used for the progress bar's ETA, never for results.
- */
-export function samplingFlopsEstimate(flopsPerStep: number, batchSize: number, networkEvals: number, n: number): number {
-  return (networkEvals * n * flopsPerStep) / (3 * batchSize);
 }
 
 /** Every run key a job writes (one per budget and sampler). */
@@ -240,7 +256,7 @@ export async function runJob(job: Job, env: JobEnvironment, isSmallestSize: bool
           ...env.host,
           finished_at: new Date().toISOString(),
         };
-        const scored = base.network_evals <= preset.everyBudgetMaxEvals || budget === largestReachable;
+        const scored = scoredAtEveryBudget(preset, base.network_evals) || budget === largestReachable;
         if (diverged || !scored) {
           const note = diverged
             ? diverged.message
@@ -264,7 +280,7 @@ export async function runJob(job: Job, env: JobEnvironment, isSmallestSize: bool
         );
         rows.push({ ...base, ...evaluation });
         env.onEvaluated?.(
-          samplingFlopsEstimate(flopsPerStep, Number(job.config.batchSize), base.network_evals, evalSamplesOf(preset, job.variant)),
+          (sampleFlopsCache.get(sampler.label) ?? 0) * evalSamplesOf(preset, job.variant),
           `${job.variant}/${job.size} seed ${job.seed}: scored ${sampler.label} at ${budget.toExponential(0)}`,
         );
       }

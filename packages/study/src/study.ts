@@ -10,9 +10,9 @@ import { claimJob, releaseJob, withFolderLock } from './folder-lock.ts';
 import { REAL_GRID } from './grid-path.ts';
 import { type Quality, type QualityJudge, qualityColumns, seedFromKey } from './judge.ts';
 import { inShard, type Job, machineKey, type PlanContext, PROTOCOL, planJobs, referenceKey, type Shard } from './plan.ts';
-import { evalSamplesOf, type Preset } from './presets.ts';
+import type { Preset } from './presets.ts';
 import { formatDuration, Progress } from './progress.ts';
-import { budgetSteps, type JobEnvironment, jobRunKeys, measureStepFlops, runJob, samplingFlopsEstimate } from './run-job.ts';
+import { budgetSteps, type JobEnvironment, jobRunKeys, measureStepFlops, plannedSamplingFlops, runJob } from './run-job.ts';
 import { appendRuns, ensureRunsFile, readRunRows } from './runs-file.ts';
 import { writeSampleGrid } from './sample-grid.ts';
 import { sessionsOf } from './study-sessions.ts';
@@ -290,17 +290,12 @@ async function printPlan(jobs: Job[], dataset: Dataset, preset: Preset, workers:
   for (const job of jobs) {
     const id = `${job.variant}/${job.size}`;
     if (!seen.has(id)) seen.set(id, await measureStepFlops(job, dataset));
-    const { flopsPerStep, stepMs, networkEvals } = seen.get(id)!;
+    const { flopsPerStep, stepMs, samplers } = seen.get(id)!;
     const steps = budgetSteps(job, flopsPerStep);
     const maxSteps = Math.max(0, ...steps.map((s) => s.steps));
     // sampling runs at about the training step's FLOP rate (forward passes of the same network)
     const flopsPerSecond = flopsPerStep / Math.max(stepMs / 1000, 1e-9);
-    const samplingFlops = networkEvals.reduce((sum, evals) => {
-      const scoredBudgets = evals <= preset.everyBudgetMaxEvals ? steps.length : Math.min(1, steps.length);
-      return (
-        sum + scoredBudgets * samplingFlopsEstimate(flopsPerStep, Number(job.config.batchSize), evals, evalSamplesOf(preset, job.variant))
-      );
-    }, 0);
+    const samplingFlops = plannedSamplingFlops(preset, job.variant, samplers, steps.length);
     const jobTrain = (maxSteps * stepMs) / 1000;
     const jobSample = samplingFlops / flopsPerSecond;
     trainSeconds += jobTrain;
@@ -333,15 +328,10 @@ async function estimateWork(jobs: Job[], dataset: Dataset, preset: Preset): Prom
   for (const job of jobs) {
     const id = `${job.variant}/${job.size}`;
     if (!measured.has(id)) measured.set(id, await measureStepFlops(job, dataset));
-    const { flopsPerStep, networkEvals } = measured.get(id)!;
+    const { flopsPerStep, samplers } = measured.get(id)!;
     const reachable = budgetSteps(job, Math.max(flopsPerStep, 1));
     const training = Math.max(0, ...reachable.map((r) => r.budget));
-    const sampling = networkEvals.reduce((sum, evals) => {
-      const scoredBudgets = evals <= preset.everyBudgetMaxEvals ? reachable.length : Math.min(1, reachable.length);
-      return (
-        sum + scoredBudgets * samplingFlopsEstimate(flopsPerStep, Number(job.config.batchSize), evals, evalSamplesOf(preset, job.variant))
-      );
-    }, 0);
+    const sampling = plannedSamplingFlops(preset, job.variant, samplers, reachable.length);
     work.set(job.jobKey, training + sampling);
   }
   return work;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { evalSamplesOf, machineKey, planJobs, runKey } from '../src/index.ts';
+import { evalSamplesOf, machineKey, planJobs, plannedSamplingFlops, runKey } from '../src/index.ts';
 import { TOY } from './fixtures/toy-paradigm.ts';
 import { TOY_PRESET } from './fixtures/toy-study.ts';
 
@@ -51,5 +51,20 @@ describe('what a preset plans per variant', () => {
     const [a] = planJobs(fewer, { toy: TOY }, context);
     const [b] = planJobs({ ...fewer, evalSamplesOverrides: {} }, { toy: TOY }, context);
     expect(a.jobKey).not.toBe(b.jobKey);
+  });
+});
+
+describe('the sampling a plan is estimated to do', () => {
+  it("counts each sampler's FLOPs per image times its images, at every budget or the largest only by its evaluations per image", () => {
+    const preset = { ...TOY_PRESET, everyBudgetMaxEvals: 10, evalSamples: 100, evalSamplesOverrides: { toy: 40 } };
+    const samplers = [
+      { label: 'one-shot', networkEvals: 1, flopsPerSample: 5 },
+      { label: 'ten', networkEvals: 10, flopsPerSample: 50 },
+      { label: 'many', networkEvals: 784, flopsPerSample: 1000 },
+    ];
+    // 3 budgets: the first two at each, the third at the largest only; 40 images (the override), not 100
+    expect(plannedSamplingFlops(preset, 'toy', samplers, 3)).toBe(40 * (3 * 5 + 3 * 50 + 1 * 1000));
+    expect(plannedSamplingFlops({ ...preset, everyBudgetMaxEvals: 784 }, 'toy', samplers, 3)).toBe(40 * 3 * (5 + 50 + 1000));
+    expect(plannedSamplingFlops(preset, 'other', samplers, 0)).toBe(0); // a job that reaches no budget samples nothing
   });
 });

@@ -47,3 +47,21 @@ describe.each(backends)('%s buffer reuse', (backend) => {
     v.dispose();
   });
 });
+
+describe('BufferPool eviction', () => {
+  it('keeps idle memory under its cap by dropping the lengths used least recently, not the ones in use', async () => {
+    const { BufferPool } = await import('../src/buffer-pool.ts');
+    const pool = new BufferPool();
+    const MB = 2 ** 20 / 4; // floats per MiB
+    // an "evaluation" phase frees 60 buffers of 4 MiB: 240 MiB idle, close to the 256 MiB cap
+    const evaluation = Array.from({ length: 60 }, () => pool.take(4 * MB));
+    for (const b of evaluation) pool.release(b);
+    expect(pool.idle).toBe(240 * 2 ** 20);
+    // a "training" phase cycles 10 buffers of 3 MiB: each release must still be pooled and reused
+    const training = Array.from({ length: 10 }, () => pool.take(3 * MB));
+    for (const b of training) pool.release(b);
+    expect(pool.idle).toBeLessThanOrEqual(256 * 2 ** 20);
+    const again = Array.from({ length: 10 }, () => pool.take(3 * MB));
+    expect(again.every((b) => training.includes(b))).toBe(true); // reused, not fresh
+  });
+});

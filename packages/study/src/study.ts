@@ -140,13 +140,13 @@ export async function runStudy(opts: StudyOptions): Promise<{ jobs: number; writ
 
   const isDone = (job: Job) => jobRunKeys(job, preset, context).every((key) => doneKeys.has(key));
   const pending = jobs.filter((job) => !isDone(job));
-  const work = await estimateWork(pending, dataset, preset);
+  const { flops: work, seconds } = await estimateWork(pending, dataset, preset);
   const totalWork = [...work.values()].reduce((a, b) => a + b, 0);
   const progress: ProgressSink = opts.progress ?? new Progress(totalWork, 'of estimated work (training + sampling FLOPs)');
   progress.begin?.(totalWork);
   const firstSeed = preset.seeds[0];
-  // longest first, so the last job to finish is a short one
-  let queue = [...pending].sort((a, b) => (work.get(b.jobKey) ?? 0) - (work.get(a.jobKey) ?? 0));
+  // longest (in estimated time) first, so the last job to finish is a short one
+  let queue = [...pending].sort((a, b) => (seconds.get(b.jobKey) ?? 0) - (seconds.get(a.jobKey) ?? 0));
   while (queue.length > 0) {
     const elsewhere: Job[] = [];
     for (const job of queue) {
@@ -320,19 +320,27 @@ async function printPlan(jobs: Job[], dataset: Dataset, preset: Preset, workers:
  * Estimated FLOPs of each pending job (training to its largest budget plus
  * sampling for every scored evaluation), from one profiled step per variant
  * and size: the progress bar's unit, so its ETA includes the 784-step
- * PixelCNN and 200-step DDPM evaluations that can outlast training.
+ * PixelCNN and 200-step DDPM evaluations that can outlast training. Also the
+ * job's estimated seconds (FLOPs at its variant's timed rate), which orders
+ * the queue: paradigms run at FLOP rates several times apart.
  */
-async function estimateWork(jobs: Job[], dataset: Dataset, preset: Preset): Promise<Map<string, number>> {
+async function estimateWork(
+  jobs: Job[],
+  dataset: Dataset,
+  preset: Preset,
+): Promise<{ flops: Map<string, number>; seconds: Map<string, number> }> {
   const measured = new Map<string, Awaited<ReturnType<typeof measureStepFlops>>>();
-  const work = new Map<string, number>();
+  const flops = new Map<string, number>();
+  const seconds = new Map<string, number>();
   for (const job of jobs) {
     const id = `${job.variant}/${job.size}`;
     if (!measured.has(id)) measured.set(id, await measureStepFlops(job, dataset));
-    const { flopsPerStep, samplers } = measured.get(id)!;
+    const { flopsPerStep, stepMs, samplers } = measured.get(id)!;
     const reachable = budgetSteps(job, Math.max(flopsPerStep, 1));
     const training = Math.max(0, ...reachable.map((r) => r.budget));
     const sampling = plannedSamplingFlops(preset, job.variant, samplers, reachable.length);
-    work.set(job.jobKey, training + sampling);
+    flops.set(job.jobKey, training + sampling);
+    seconds.set(job.jobKey, ((training + sampling) / Math.max(flopsPerStep, 1)) * (stepMs / 1000));
   }
-  return work;
+  return { flops, seconds };
 }

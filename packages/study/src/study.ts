@@ -140,13 +140,18 @@ export async function runStudy(opts: StudyOptions): Promise<{ jobs: number; writ
 
   const isDone = (job: Job) => jobRunKeys(job, preset, context).every((key) => doneKeys.has(key));
   const pending = jobs.filter((job) => !isDone(job));
-  const { flops: work, seconds } = await estimateWork(pending, dataset, preset);
+  const estimates = await estimateJobs(pending, dataset, preset);
+  const work = new Map([...estimates].map(([key, e]) => [key, e.trainFlops + e.samplingFlops]));
+  const seconds = (job: Job) => {
+    const e = estimates.get(job.jobKey);
+    return e ? e.trainSeconds + e.samplingSeconds : 0;
+  };
   const totalWork = [...work.values()].reduce((a, b) => a + b, 0);
   const progress: ProgressSink = opts.progress ?? new Progress(totalWork, 'of estimated work (training + sampling FLOPs)');
   progress.begin?.(totalWork);
   const firstSeed = preset.seeds[0];
   // longest (in estimated time) first, so the last job to finish is a short one
-  let queue = [...pending].sort((a, b) => (seconds.get(b.jobKey) ?? 0) - (seconds.get(a.jobKey) ?? 0));
+  let queue = [...pending].sort((a, b) => seconds(b) - seconds(a));
   while (queue.length > 0) {
     const elsewhere: Job[] = [];
     for (const job of queue) {
@@ -282,25 +287,16 @@ async function referenceRows(
 }
 
 async function printPlan(jobs: Job[], dataset: Dataset, preset: Preset, workers: number, log: (line: string) => void): Promise<void> {
-  const seen = new Map<string, Awaited<ReturnType<typeof measureStepFlops>>>();
+  const estimates = await estimateJobs(jobs, dataset, preset);
   let trainSeconds = 0;
   let sampleSeconds = 0;
   let totalFlops = 0;
   log('variant   size  seeds  FLOPs/step   steps at each budget            est. train    est. sampling');
   for (const job of jobs) {
-    const id = `${job.variant}/${job.size}`;
-    if (!seen.has(id)) seen.set(id, await measureStepFlops(job, dataset));
-    const { flopsPerStep, stepMs, samplers } = seen.get(id)!;
-    const steps = budgetSteps(job, flopsPerStep);
-    const maxSteps = Math.max(0, ...steps.map((s) => s.steps));
-    // sampling runs at about the training step's FLOP rate (forward passes of the same network)
-    const flopsPerSecond = flopsPerStep / Math.max(stepMs / 1000, 1e-9);
-    const samplingFlops = plannedSamplingFlops(preset, job.variant, samplers, steps.length);
-    const jobTrain = (maxSteps * stepMs) / 1000;
-    const jobSample = samplingFlops / flopsPerSecond;
+    const { flopsPerStep, steps, trainFlops, trainSeconds: jobTrain, samplingSeconds: jobSample } = estimates.get(job.jobKey)!;
     trainSeconds += jobTrain;
     sampleSeconds += jobSample;
-    totalFlops += maxSteps * flopsPerStep;
+    totalFlops += trainFlops;
     if (job.seed !== jobs.find((j) => j.variant === job.variant && j.size === job.size)?.seed) continue;
     const seeds = jobs.filter((j) => j.variant === job.variant && j.size === job.size).length;
     log(
@@ -316,31 +312,45 @@ async function printPlan(jobs: Job[], dataset: Dataset, preset: Preset, workers:
   );
 }
 
+/** What a job is estimated to cost here, from one timed step of its variant and size. */
+interface JobEstimate {
+  flopsPerStep: number;
+  /** Steps to each budget the job reaches. */
+  steps: ReturnType<typeof budgetSteps>;
+  trainFlops: number;
+  samplingFlops: number;
+  trainSeconds: number;
+  samplingSeconds: number;
+}
+
 /**
- * Estimated FLOPs of each pending job (training to its largest budget plus
- * sampling for every scored evaluation), from one profiled step per variant
- * and size: the progress bar's unit, so its ETA includes the 784-step
- * PixelCNN and 200-step DDPM evaluations that can outlast training. Also the
- * job's estimated seconds (FLOPs at its variant's timed rate), which orders
- * the queue: paradigms run at FLOP rates several times apart.
+ * Each job's estimated training and sampling FLOPs and seconds, from one
+ * profiled step (and one counted sample per sampler) per variant and size.
+ * Sampling is assumed to run at the training step's FLOP rate (forward passes
+ * of the same network). Used by --dry-run, the progress bar (its ETA then
+ * includes the 784-step PixelCNN and 200-step DDPM evaluations that can
+ * outlast training) and the queue order (paradigms run at FLOP rates several
+ * times apart, so longest first means in seconds, not FLOPs).
  */
-async function estimateWork(
-  jobs: Job[],
-  dataset: Dataset,
-  preset: Preset,
-): Promise<{ flops: Map<string, number>; seconds: Map<string, number> }> {
+async function estimateJobs(jobs: Job[], dataset: Dataset, preset: Preset): Promise<Map<string, JobEstimate>> {
   const measured = new Map<string, Awaited<ReturnType<typeof measureStepFlops>>>();
-  const flops = new Map<string, number>();
-  const seconds = new Map<string, number>();
+  const estimates = new Map<string, JobEstimate>();
   for (const job of jobs) {
     const id = `${job.variant}/${job.size}`;
     if (!measured.has(id)) measured.set(id, await measureStepFlops(job, dataset));
     const { flopsPerStep, stepMs, samplers } = measured.get(id)!;
-    const reachable = budgetSteps(job, Math.max(flopsPerStep, 1));
-    const training = Math.max(0, ...reachable.map((r) => r.budget));
-    const sampling = plannedSamplingFlops(preset, job.variant, samplers, reachable.length);
-    flops.set(job.jobKey, training + sampling);
-    seconds.set(job.jobKey, ((training + sampling) / Math.max(flopsPerStep, 1)) * (stepMs / 1000));
+    const steps = budgetSteps(job, Math.max(flopsPerStep, 1));
+    const maxSteps = Math.max(0, ...steps.map((s) => s.steps));
+    const samplingFlops = plannedSamplingFlops(preset, job.variant, samplers, steps.length);
+    const secondsPerFlop = stepMs / 1000 / Math.max(flopsPerStep, 1);
+    estimates.set(job.jobKey, {
+      flopsPerStep,
+      steps,
+      trainFlops: maxSteps * flopsPerStep,
+      samplingFlops,
+      trainSeconds: (maxSteps * stepMs) / 1000,
+      samplingSeconds: samplingFlops * secondsPerFlop,
+    });
   }
-  return { flops, seconds };
+  return estimates;
 }

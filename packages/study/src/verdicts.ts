@@ -193,16 +193,18 @@ export function compareParadigms(paradigms: ParadigmRow[]): PairRow[] {
   return out;
 }
 
-/** The interval of a - b from the pair table (either orientation). */
+/** The interval of a - b at one budget from the pair table (either orientation). */
 function differenceOf(
   pairs: PairRow[],
+  budget: number,
   metric: PairRow['metric'],
   a: string,
   b: string,
 ): Pick<Difference, 'mean' | 'low' | 'high'> | undefined {
-  const direct = pairs.find((p) => p.metric === metric && p.a === a && p.b === b);
+  const atBudget = pairs.filter((p) => p.budget_flops === budget && p.metric === metric);
+  const direct = atBudget.find((p) => p.a === a && p.b === b);
   if (direct) return { mean: direct.diff, low: direct.low, high: direct.high };
-  const reverse = pairs.find((p) => p.metric === metric && p.a === b && p.b === a);
+  const reverse = atBudget.find((p) => p.a === b && p.b === a);
   return reverse ? { mean: -reverse.diff, low: -reverse.high, high: -reverse.low } : undefined;
 }
 
@@ -218,7 +220,7 @@ function ruleWinner(group: ParadigmRow[], pairs: PairRow[], metric: PairRow['met
   if (!best) return { best, rule: metric === 'fd' ? 'no scores' : 'no classifier scores' };
   if (ranked.length === 1) return { best, rule: 'no rival' };
   const separated = ranked.slice(1).every((rival) => {
-    const d = differenceOf(pairs, metric, best.paradigm, rival.paradigm);
+    const d = differenceOf(pairs, best.budget_flops, metric, best.paradigm, rival.paradigm);
     return d !== undefined && (lowerIsBetter ? d.high < 0 : d.low > 0);
   });
   return { best, rule: separated ? best.paradigm : 'inconclusive' };

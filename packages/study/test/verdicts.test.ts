@@ -63,6 +63,30 @@ describe('paradigm winners', () => {
     expect(verdictAt(rows.filter((r) => r.variant !== 'gan')).verdict).toBe('flow');
   });
 
+  it('judges each budget on the differences measured at that budget', () => {
+    // at 1e11 flow and gan are level; at 1e12 flow is separated ahead. A rule that took the
+    // first flow-gan pair in the table (1e11's) would call 1e12 inconclusive, and vice versa.
+    const rows = [
+      ...runs('flow', [100, 130, 90], { budget: 1e11 }),
+      ...runs('gan', [110, 100, 120], { budget: 1e11 }),
+      ...runs('flow', [50, 51, 52], { budget: 1e12 }),
+      ...runs('gan', [80, 81, 82], { budget: 1e12 }),
+    ];
+    const winners = studyVerdicts(rows).winners;
+    expect(winners.map((w) => [w.budget_flops, w.verdict])).toEqual([
+      [1e11, 'inconclusive'],
+      [1e12, 'flow'],
+    ]);
+    // and the other way round: separated at the first budget, level at the second
+    const swapped = [
+      ...runs('flow', [50, 51, 52], { budget: 1e11 }),
+      ...runs('gan', [80, 81, 82], { budget: 1e11 }),
+      ...runs('flow', [100, 130, 90], { budget: 1e12 }),
+      ...runs('gan', [110, 100, 120], { budget: 1e12 }),
+    ];
+    expect(studyVerdicts(swapped).winners.map((w) => w.verdict)).toEqual(['flow', 'inconclusive']);
+  });
+
   it('does not treat two variants of one family as rivals', () => {
     const rows = [...runs('vae', [100, 101, 102]), ...runs('hvae', [101, 102, 103]), ...runs('gan', [200, 201, 202])];
     // old rule: hvae is the runner-up and overlaps vae, so inconclusive

@@ -152,18 +152,33 @@ class ResBlock(nn.Module):
         return x + self.conv2(F.relu(self.conv1(F.relu(x))))
 
 
+class GlobalToGrid(nn.Module):
+    """The top level's dense layer from the global latent [B, G, 1, 1] to a feature grid [B, c, g, g]."""
+
+    def __init__(self, zg, c, g):
+        super().__init__()
+        self.c, self.g = c, g
+        self.dense = nn.Linear(zg, g * g * c)
+
+    def forward(self, z):
+        return self.dense(z.flatten(1)).view(-1, self.g, self.g, self.c).permute(0, 3, 1, 2)
+
+
 class Level(nn.Module):
-    def __init__(self, i, levels, c, depth, zc, ch=1):
+    """Level i; the top one (i = 0) codes a global vector of zg latents (curtain's pyramid.ts)."""
+
+    def __init__(self, i, levels, c, depth, zc, zg, g, ch=1):
         super().__init__()
         self.ups = i + 3 - levels
         last = i == levels - 1
         self.stem = conv(ch, c)
         self.downs = nn.ModuleList([conv(c, c, stride=2) for _ in range(self.ups)])
         self.enc_blocks = nn.ModuleList([ResBlock(c) for _ in range(depth)])
-        self.posterior = conv(2 * c if i > 0 else c, 2 * zc)
+        # the top posterior reads the whole grid: a valid g x g convolution to [B, 2G, 1, 1]
+        self.posterior = conv(2 * c, 2 * zc) if i > 0 else nn.Conv2d(c, 2 * zg, g)
         self.prior = conv(c, 2 * zc) if i > 0 else None
         self.embed = conv(ch, c, k=1) if i > 0 else None
-        self.from_latent = conv(zc, c)
+        self.from_latent = conv(zc, c) if i > 0 else GlobalToGrid(zg, c, g)
         self.dec_blocks = nn.ModuleList([ResBlock(c) for _ in range(depth)])
         self.up_convs = nn.ModuleList([conv(c, c) for _ in range(self.ups)])
         self.head = conv(c, 2 * ch if last else ch)
@@ -195,9 +210,12 @@ class PyramidVae(nn.Module):
     def __init__(self, cfg, side, levels, predictive):
         super().__init__()
         self.levels, self.predictive = levels, predictive
-        self.zc, self.g = cfg["latentChannels"], side // 4
+        self.zc, self.zg, self.g = cfg["latentChannels"], cfg["globalLatents"], side // 4
         self.dims = side * side
-        self.level = nn.ModuleList([Level(i, levels, cfg["width"], cfg["depth"], self.zc) for i in range(levels)])
+        self.prediction_weight = cfg["predictionLossWeight"]
+        self.level = nn.ModuleList(
+            [Level(i, levels, cfg["width"], cfg["depth"], self.zc, self.zg, self.g) for i in range(levels)]
+        )
         self.opt = torch.optim.Adam(self.parameters(), lr=cfg["learningRate"])
         self.clip = cfg["gradClipNorm"]
 
@@ -213,14 +231,15 @@ class PyramidVae(nn.Module):
             for _ in range(1, self.levels):
                 pyramid.insert(0, F.avg_pool2d(pyramid[0], 2))
         context = prediction = None
-        kls = []
+        kls, scale_errors = [], []
         for i, L in enumerate(self.level):
+            latent = (b, self.zg, 1, 1) if i == 0 else (b, self.zc, self.g, self.g)
             cog = pool_times(context, L.ups) if context is not None else None
             if cog is not None:
                 mu_p, lv_p = split_gaussian(L.prior(cog))
             else:
-                mu_p = lv_p = torch.zeros(b, self.zc, self.g, self.g)
-            eps = torch.randn(b, self.zc, self.g, self.g)
+                mu_p = lv_p = torch.zeros(latent)
+            eps = torch.randn(latent)
             if pyramid is not None:
                 target = pyramid[i] - prediction if self.predictive and prediction is not None else pyramid[i]
                 feats = L.encode(target)
@@ -236,23 +255,27 @@ class PyramidVae(nn.Module):
             decoded = raw[:, :1] if last else raw
             log_scale = raw[:, 1:] if last else None
             output = prediction + decoded if self.predictive and prediction is not None else decoded
+            if pyramid is not None and not last:
+                scale_errors.append(((pyramid[i] - output) ** 2).sum([1, 2, 3]))
             if not last:
                 prediction = up2(output)
                 context = up2(feats) + self.level[i + 1].embed(prediction)
-        return output, log_scale, kls
+        return output, log_scale, kls, scale_errors
 
     def train_step(self, x):
         self.opt.zero_grad(set_to_none=True)
-        mean, log_scale, kls = self.run(x)
+        mean, log_scale, kls, scale_errors = self.run(x)
         recon = logistic_nll(x, mean, log_scale).sum([1, 2, 3]).mean()
         loss = (recon + sum(kl.mean() for kl in kls)) / (self.dims * LN2)
+        if scale_errors and self.prediction_weight > 0:  # the auxiliary per-scale loss (training only)
+            loss = loss + self.prediction_weight * sum(e.mean() for e in scale_errors) / (self.dims * LN2)
         loss.backward()
         clip_and_step(self.opt, self.parameters(), self.clip)
         return loss.item()
 
     @torch.no_grad()
     def sample(self, n, options):
-        mean, _, _ = self.run(n=n, temperature=options.get("temperature", 1))
+        mean, _, _, _ = self.run(n=n, temperature=options.get("temperature", 1))
         return ((mean + 1) / 2).clamp(0, 1)
 
     def evals(self, options):

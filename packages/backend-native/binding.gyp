@@ -8,7 +8,7 @@
       "sources": [
         "csrc/addon.cc", "csrc/gemm.cc", "csrc/gemm_bundled.cc", "csrc/conv.cc",
         "csrc/elementwise.cc", "csrc/reduce.cc", "csrc/adam.cc", "csrc/softmax.cc", "csrc/activations.cc",
-        "csrc/pool.cc"
+        "csrc/pool.cc", "csrc/conv_direct.cc", "csrc/movement.cc"
       ],
       "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")"],
       "defines": ["NAPI_VERSION=8", "NAPI_DISABLE_CPP_EXCEPTIONS"],

@@ -10,6 +10,7 @@
 #include "conv.h"
 #include "elementwise.h"
 #include "gemm.h"
+#include "movement.h"
 #include "pool.h"
 #include "reduce.h"
 #include "softmax.h"
@@ -168,6 +169,15 @@ Napi::Value ResizeNearest(const Napi::CallbackInfo& info) {
   return info.Env().Undefined();
 }
 
+// copyBox(src, shape, begin, size, dst, dstShape, dstBegin): see movement.h (rank >= 1).
+Napi::Value CopyBox(const Napi::CallbackInfo& info) {
+  std::vector<int64_t> shape = Shape(info, 1), begin = Shape(info, 2), size = Shape(info, 3), dstShape = Shape(info, 5),
+                       dstBegin = Shape(info, 6);
+  copyBox(F(info, 0), shape.data(), begin.data(), size.data(), F(info, 4), dstShape.data(), dstBegin.data(),
+          static_cast<int>(shape.size()));
+  return info.Env().Undefined();
+}
+
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("gemm", Napi::Function::New(env, Gemm));
   exports.Set("conv2d", Napi::Function::New(env, Conv2d));
@@ -183,6 +193,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("resizeNearest", Napi::Function::New(env, ResizeNearest));
   exports.Set("softmaxXent", Napi::Function::New(env, SoftmaxXent));
   exports.Set("softmaxXentGrad", Napi::Function::New(env, SoftmaxXentGrad));
+  exports.Set("copyBox", Napi::Function::New(env, CopyBox));
   exports.Set("haveOpenblas", Napi::Boolean::New(env, haveOpenblas()));
   return exports;
 }

@@ -39,4 +39,23 @@ inline void parallelRange(int64_t n, int threads, F fn, int64_t minWork = kParal
 #endif
 }
 
+// Calls fn(begin, end) over [0, n) coarse items (whole images) split as evenly
+// as possible over up to `threads` threads, with no rounding of the chunks.
+template <typename F>
+inline void parallelItems(int64_t n, int threads, F fn) {
+  int t = threads < 1 ? 1 : (n < threads ? static_cast<int>(n) : threads);
+  if (t <= 1) { fn(int64_t(0), n); return; }
+#ifdef _OPENMP
+#pragma omp parallel num_threads(t)
+  {
+    int id = omp_get_thread_num();
+    int nt = omp_get_num_threads();
+    int64_t b = n * id / nt, e = n * (id + 1) / nt;
+    if (b < e) fn(b, e);
+  }
+#else
+  fn(int64_t(0), n);
+#endif
+}
+
 }  // namespace curtain

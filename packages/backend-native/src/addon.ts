@@ -72,6 +72,16 @@ export interface NativeAddon {
   avgPool(kind: 0 | 1, geometry: number[], input: Float32Array, out: Float32Array, threads: number): void;
   /** kind 0: out = nearest-neighbour resize of x; kind 1: out = dx from dy. geometry: [batch, inH, inW, C, outH, outW]. */
   resizeNearest(kind: 0 | 1, geometry: number[], input: Float32Array, out: Float32Array, threads: number): void;
+  /** Copies the box `size` at `begin` of src (shape `shape`) into dst (shape `dstShape`) at `dstBegin`. */
+  copyBox(
+    src: Float32Array,
+    shape: number[],
+    begin: number[],
+    size: number[],
+    dst: Float32Array,
+    dstShape: number[],
+    dstBegin: number[],
+  ): void;
   readonly haveOpenblas: boolean;
 }
 

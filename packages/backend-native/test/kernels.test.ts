@@ -72,6 +72,15 @@ describe.each(backends)('%s kernels match cpu', (backend) => {
     // more im2col rows than one chunk holds (64K floats): chunks end inside an image, the last one short
     { x: [3, 13, 11, 64], f: [3, 3, 64, 5], s: 1, pad: 'same' },
     { x: [2, 16, 9, 40], f: [3, 3, 40, 6], s: 1, pad: 'valid' },
+    // the direct stride-1 kernels (conv_direct.cc): output channels in one, two and three
+    // vectors with a partial last one, rows shorter and longer than a pixel tile,
+    // even kernels whose SAME padding is asymmetric
+    { x: [3, 6, 13, 5], f: [4, 4, 5, 20], s: 1, pad: 'same' },
+    { x: [2, 7, 9, 9], f: [2, 2, 9, 11], s: 1, pad: 'same' },
+    { x: [2, 5, 15, 17], f: [3, 3, 17, 2], s: 1, pad: 'valid' },
+    { x: [2, 4, 3, 16], f: [3, 3, 16, 16], s: 1, pad: 'same' },
+    // enough work to split the images over the backend's threads
+    { x: [5, 20, 20, 16], f: [3, 3, 16, 24], s: 1, pad: 'same' },
   ];
 
   it('Conv2D (strides 1/2, SAME/VALID/explicit, odd sizes, dilation)', () => {

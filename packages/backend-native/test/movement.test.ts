@@ -1,5 +1,5 @@
-// The data-movement kernels (JavaScript) and the pooling / resize kernels
-// (native) must give what the cpu backend gives: slices off every axis, splits,
+// The data-movement kernels (float32 boxes copied natively, other dtypes in
+// JavaScript) and the pooling / resize kernels (native) must give what the cpu backend gives: slices off every axis, splits,
 // pads, transposes, concats, average pooling and nearest-neighbour resizing
 // with their gradients.
 import { describe, expect, it } from 'vitest';
@@ -16,6 +16,10 @@ describe.runIf(built)('data-movement kernels match cpu exactly', () => {
       expect(compareWithCpu(backend, [x], (t) => tf.split(t, [1, 3], 3))).toBe(0);
       expect(compareWithCpu(backend, [x], (t) => tf.split(t, [2, 3, 2], 2))).toBe(0);
       expect(compareWithCpu(backend, [input([2, 70, 3], 2)], (t) => tf.slice(t, [0, 1, 0], [2, 66, 3]))).toBe(0);
+      // int32 boxes take the JavaScript copy
+      const asInt = (t: tf.Tensor) => tf.cast(tf.mul(t, 100), 'int32');
+      expect(compareWithCpu(backend, [x], (t) => tf.slice(asInt(t), [1, 2, 3, 1], [2, 3, 4, 2]))).toBe(0);
+      expect(compareWithCpu(backend, [x], (t) => tf.concat(tf.split(asInt(t), [1, 3], 3).reverse(), 3))).toBe(0);
     });
 
     it(`PadV2, Transpose and Concat (${backend})`, () => {

@@ -1,5 +1,6 @@
 import type { TensorInfo, TypedArray } from '@tensorflow/tfjs-core';
 import * as tf from '@tensorflow/tfjs-core';
+import type { NativeAddon } from '../addon.ts';
 import type { NativeBackend } from '../backend.ts';
 import { type NativeImpl, type Override, sizeOf } from './types.ts';
 
@@ -27,9 +28,14 @@ function strides(shape: readonly number[]): number[] {
   return out;
 }
 
+/** The addon's float32 box copy (csrc/movement.cc). */
+type NativeCopy = NativeAddon['copyBox'];
+
 /**
  * Copies the box `size` starting at `begin` of `src` (shape `shape`) into
- * `dst` at `dstBegin` of `dstShape`. Runs of the last dimension are copied whole.
+ * `dst` at `dstBegin` of `dstShape`. Runs of the last dimension are copied
+ * whole; float32 boxes go to `native` when given (a JavaScript step per run
+ * made short runs, e.g. splitting 4 channels into 2 and 2, cost more than the data).
  */
 export function copyBox(
   src: TypedArray,
@@ -39,6 +45,7 @@ export function copyBox(
   dst: TypedArray,
   dstShape: readonly number[],
   dstBegin: readonly number[],
+  native?: NativeCopy,
 ): void {
   if (shape.length === 0 || sizeOf(size) === 0) {
     if (shape.length === 0) dst[0] = src[0];
@@ -56,6 +63,10 @@ export function copyBox(
     begin = merge(begin, begin);
     dstBegin = merge(dstBegin, dstBegin);
     size = [...size.slice(0, rank - 1), inner];
+  }
+  if (native && src instanceof Float32Array && dst instanceof Float32Array) {
+    native(src, [...shape], [...begin], [...size], dst, [...dstShape], [...dstBegin]);
+    return;
   }
   const srcStrides = strides(shape);
   const dstStrides = strides(dstShape);
@@ -87,7 +98,7 @@ export function copyBox(
 
 function sliceTensor(backend: NativeBackend, x: TensorInfo, begin: number[], size: number[]): TensorInfo {
   const out = outputArray(backend, x.dtype, sizeOf(size));
-  copyBox(valuesOf(backend, x), x.shape, begin, size, out, size, new Array(size.length).fill(0));
+  copyBox(valuesOf(backend, x), x.shape, begin, size, out, size, new Array(size.length).fill(0), backend.addon.copyBox);
   return backend.makeTensorInfo(size, x.dtype, out);
 }
 
@@ -130,6 +141,7 @@ const padV2: NativeImpl = ({ inputs, backend, attrs }) => {
     out,
     outShape,
     paddings.map((p) => p[0]),
+    backend.addon.copyBox,
   );
   return backend.makeTensorInfo(outShape, x.dtype, out);
 };
@@ -183,7 +195,16 @@ const concat: NativeImpl = ({ inputs, backend, attrs }) => {
   const at = new Array(outShape.length).fill(0);
   for (const part of parts) {
     if (sizeOf(part.shape) > 0)
-      copyBox(valuesOf(backend, part), part.shape, new Array(part.shape.length).fill(0), part.shape, out, outShape, at);
+      copyBox(
+        valuesOf(backend, part),
+        part.shape,
+        new Array(part.shape.length).fill(0),
+        part.shape,
+        out,
+        outShape,
+        at,
+        backend.addon.copyBox,
+      );
     at[axis] += part.shape[axis];
   }
   return backend.makeTensorInfo(outShape, first.dtype, out);

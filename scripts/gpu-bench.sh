@@ -33,7 +33,7 @@ timeout 180 pnpm install --frozen-lockfile
 timeout 60 pnpm study --preset smoke --variants vae --backend webgpu --dry-run --out "$OUT/study" | tee "$OUT/adapter.txt"
 
 status=0
-timeout 240 pnpm bench --suite engine,train,sample --backend webgpu --out "$OUT/bench" || status=$?
+timeout 240 pnpm bench --suite engine,train,sample --backend webgpu --repeats 1 --out "$OUT/bench" || status=$?
 timeout 240 pnpm study --preset smoke --variants gan,vae,pcvae,flow,ddpm --backend webgpu --out "$OUT/study" || status=$?
 
 echo "gpu-bench: CSVs in $OUT (bench/engine.csv, bench/train.csv, bench/sample.csv, study/runs.csv)"

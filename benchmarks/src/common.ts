@@ -135,10 +135,32 @@ export interface PeerOutput<C> {
   cases: C[];
 }
 
+/** Median, minimum and maximum of a figure over the repeats that produced one. */
+export interface Spread {
+  median: number;
+  min: number;
+  max: number;
+  /** How many repeats gave a figure. */
+  count: number;
+}
+
+/** The spread of `values` (undefined when there are none); the median of an even count is the lower middle, a value that was measured. */
+export function spreadOf(values: number[]): Spread | undefined {
+  if (values.length === 0) return undefined;
+  const sorted = [...values].sort((a, b) => a - b);
+  return { median: sorted[Math.floor((sorted.length - 1) / 2)], min: sorted[0], max: sorted[sorted.length - 1], count: sorted.length };
+}
+
+/** The index of the repeat whose value is the median of `values` (so a row's other columns come from that repeat). */
+export function medianIndex(values: number[]): number {
+  const order = values.map((v, i) => [v, i] as const).sort((a, b) => a[0] - b[0]);
+  return order[Math.floor((order.length - 1) / 2)][1];
+}
+
 /**
- * A suite's PyTorch peer: run once per thread count before the suite times
- * curtain and once more after (`again`), keeping the faster figure of each
- * case, so a host whose load changes during the run does not flatter curtain.
+ * A suite's PyTorch peer, run once per repeat and thread count, interleaved
+ * with curtain's repeats (the suite calls `run` before each of its own), so a
+ * host whose speed drifts during the run moves both sides' medians alike.
  */
 export class PeerRunner<C extends { note?: string }> {
   private readonly runs = new Map<number, PeerRun<PeerOutput<C>>[]>();
@@ -150,37 +172,29 @@ export class PeerRunner<C extends { note?: string }> {
     private readonly log: (line: string) => void,
   ) {}
 
-  private runOnce(threads: number): void {
+  /** One more run of the peer with this thread count (when it is enabled). */
+  run(threads: number): void {
+    if (!this.enabled) return;
     const runs = this.runs.get(threads) ?? [];
-    this.log(`${this.script}: PyTorch peer with ${threads} thread(s)${runs.length ? ' again' : ''}...`);
+    this.log(`${this.script}: PyTorch peer with ${threads} thread(s), run ${runs.length + 1}...`);
     runs.push(runPythonPeer<PeerOutput<C>>(this.script, ['--threads', String(threads), ...this.args(threads)]));
     this.runs.set(threads, runs);
   }
 
-  /** The first run for this thread count (if the peer is enabled and has not run yet). */
-  before(threads: number): void {
-    if (this.enabled && !this.runs.has(threads)) this.runOnce(threads);
-  }
-
-  /** The second run, for every thread count seen. */
-  again(): void {
-    for (const threads of [...this.runs.keys()]) this.runOnce(threads);
-  }
-
-  /** The faster of the runs' figures for one case, or why there is none. */
-  best(
+  /** One case's figure over the runs (`value` of each run's matching case), with that case from the median run, or why there is none. */
+  figures(
     threads: number,
     match: (c: C) => boolean,
-    faster: (a: C, b: C) => boolean,
-  ): { found?: C; note?: string; torch?: string; threads?: number } {
+    value: (c: C) => number,
+  ): { spread?: Spread; found?: C; note?: string; torch?: string; threads?: number } {
     if (!this.enabled) return { note: 'peer not run' };
     const runs = this.runs.get(threads) ?? [];
-    const found = runs
-      .map((r) => r.result?.cases.find(match))
-      .filter((c): c is C => c !== undefined && !c.note)
-      .reduce<C | undefined>((a, b) => (a === undefined || faster(b, a) ? b : a), undefined);
+    const cases = runs.map((r) => r.result?.cases.find(match)).filter((c): c is C => c !== undefined && !c.note);
     const output = runs.find((r) => r.result)?.result;
-    if (found) return { found, torch: output?.torch, threads: output?.threads };
+    if (cases.length > 0) {
+      const values = cases.map(value);
+      return { spread: spreadOf(values), found: cases[medianIndex(values)], torch: output?.torch, threads: output?.threads };
+    }
     const failed = runs.map((r) => r.result?.cases.find(match)?.note).find(Boolean);
     return {
       note: failed ? `peer: ${failed}` : (runs.find((r) => r.note)?.note ?? 'peer has no such case'),

@@ -8,6 +8,8 @@ export interface SuiteOptions {
   /** Threads for multi-threaded backends and peers (default: CURTAIN_THREADS or all cores). */
   threads?: number;
   log?: (line: string) => void;
+  /** Timed repeats of each train and sample case, interleaved with as many runs of the PyTorch peer (default 1). */
+  repeats?: number;
   /** The paradigms the train and sample suites measure (default: the zoo's registry; tests add a toy). */
   registry?: Registry;
 }

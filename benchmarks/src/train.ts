@@ -2,15 +2,18 @@
 // loss read back) of every registry variant at its reference size on 28x28x1
 // digits, as examples/s and GFLOP/s (FLOPs/step from the core FLOP counter),
 // beside the same architecture, batch and loss in PyTorch (peers/train.py).
-// Rates are from the median step; peer_ratio = curtain examples/s / PyTorch
-// examples/s (below 1: curtain is slower); params vs peer_params checks that
-// both built the same layers.
+// Rates are from the median step of a repeat; with --repeats N each case is
+// timed N times, interleaved with N runs of the peer, and examples_per_s is
+// the median repeat (min and max beside it), likewise for the peer;
+// peer_ratio = curtain median / PyTorch median (below 1: curtain is slower);
+// params vs peer_params checks that both built the same layers.
 import {
   type CommonConfig,
   countFlops,
   discardStep,
   type ImageShape,
   type JsonValue,
+  type ParadigmEntry,
   readEveryFor,
   readStepStats,
   tf,
@@ -18,14 +21,18 @@ import {
 import { BatchStream, type ImageSet, loadDataset, loadSynthetic } from '@curtain/data';
 import { PARADIGMS } from '@curtain/zoo';
 import {
+  type ActiveBackend,
   activateBackend,
   appendNote,
   errorNote,
   filterVariants,
+  medianIndex,
   PeerRunner,
   referenceConfig,
   round,
   sig,
+  spreadOf,
+  type Timing,
   type TimingBudget,
   timeIt,
   wantedBackends,
@@ -117,8 +124,13 @@ export const TRAIN_COLUMNS = [
   'examples_per_s',
   'gflops',
   'flops_per_step',
+  'examples_per_s_min',
+  'examples_per_s_max',
   'peer_examples_per_s',
+  'peer_examples_per_s_min',
+  'peer_examples_per_s_max',
   'peer_ratio',
+  'repeats',
   'ms_per_step',
   'ms_mean',
   'ms_p50',
@@ -131,8 +143,75 @@ export const TRAIN_COLUMNS = [
   'note',
 ] as const;
 
+/** One timed measurement of a case: the median step of a tinybench run, its rate and what it computed. */
+interface TrainMeasure {
+  rate: number;
+  timing: Timing;
+  flops: number;
+  params: number;
+  /** Steps per timed call (one read-back each). */
+  every: number;
+}
+
+/** Builds the case's model on the active backend, warms it up, counts one step's FLOPs and times its steps. */
+async function measureTrainStep(
+  entry: ParadigmEntry,
+  c: BenchCase,
+  backend: ActiveBackend,
+  set: ImageSet,
+  s: ParadigmBenchSettings,
+): Promise<TrainMeasure> {
+  const batches: tf.Tensor4D[] = [];
+  let model: ReturnType<ParadigmEntry['create']> | undefined;
+  try {
+    model = entry.create(c.config, c.shape, 1);
+    const m = model;
+    const stream = new BatchStream(set, c.config.batchSize, 7);
+    for (let i = 0; i < 4; i++) batches.push(stream.next());
+    let k = 0;
+    const next = () => batches[k++ % batches.length];
+    // `every` training steps, the last one's statistics read back, as the study's loop reads on this
+    // backend (every step on host-memory backends; every few on a GPU, where a read waits for the device)
+    const every = readEveryFor(backend);
+    const step = async () => {
+      for (let i = 1; i < every; i++) discardStep(m.trainStep(next()));
+      const stats = await readStepStats(m.trainStep(next()));
+      if (!Number.isFinite(stats.loss)) throw new Error(`loss is ${stats.loss}`);
+    };
+    await step(); // first call builds kernels and optimiser state
+    const flops = await countFlops(() => m.trainStep(next()));
+    discardStep(flops.result);
+    const t0 = performance.now();
+    await step();
+    const probeMs = performance.now() - t0;
+    const timed = await timeIt(`train/${c.variant}/${backend.name}`, step, budgetFor(probeMs, s));
+    // per step: a timed call is `every` steps
+    const timing = {
+      ...timed,
+      ms_mean: round(timed.ms_mean / every, 3),
+      ms_p50: round(timed.ms_p50 / every, 3),
+      ms_p99: round(timed.ms_p99 / every, 3),
+    };
+    return {
+      rate: (c.config.batchSize * 1000) / timing.ms_p50,
+      timing,
+      flops: flops.total,
+      params: m.variables().reduce((n, v) => n + v.size, 0),
+      every,
+    };
+  } finally {
+    tf.dispose(batches);
+    try {
+      model?.dispose();
+    } catch {
+      /* backend already broken */
+    }
+  }
+}
+
 export async function trainSuite(opts: SuiteOptions = {}, settings: Partial<ParadigmBenchSettings> = {}): Promise<SuiteRow[]> {
   const s = { ...TRAIN_DEFAULTS, ...settings };
+  const repeats = opts.repeats ?? 1;
   const { log, registry, cases, host, configs } = paradigmSuite(opts, s);
   const set = imageSetFor(s.side);
   const peer = new PeerRunner<TrainPeerCase>(
@@ -145,100 +224,85 @@ export async function trainSuite(opts: SuiteOptions = {}, settings: Partial<Para
   for (const wanted of wantedBackends(opts)) {
     const backend = await activateBackend(wanted, opts.threads);
     const peerThreads = Math.max(1, backend.threads);
-    peer.before(peerThreads);
-    for (const c of cases) {
-      const row: SuiteRow = {
-        variant: c.variant,
-        backend: backend.name,
-        batch: c.config.batchSize,
-        examples_per_s: '',
-        gflops: '',
-        flops_per_step: '',
-        peer_examples_per_s: '',
-        peer_ratio: '',
-        ms_per_step: '',
-        ms_mean: '',
-        ms_p50: '',
-        ms_p99: '',
-        rme_pct: '',
-        iterations: '',
-        params: '',
-        peer_params: '',
-        size: registry[c.variant].referenceSize,
-        note: backend.note ?? '',
-        ...host,
-        blas: backend.blas,
-        threads: backend.threads,
-        peer_torch: '',
-        peer_threads: peerThreads,
-      };
-      rows.push(row);
-      if (backend.note) continue;
-      log(`train: ${c.variant} on ${backend.name}...`);
-      const batches: tf.Tensor4D[] = [];
-      let model: ReturnType<(typeof registry)[string]['create']> | undefined;
-      try {
-        model = registry[c.variant].create(c.config, c.shape, 1);
-        const m = model;
-        const stream = new BatchStream(set, c.config.batchSize, 7);
-        for (let i = 0; i < 4; i++) batches.push(stream.next());
-        let k = 0;
-        const next = () => batches[k++ % batches.length];
-        // `every` training steps, the last one's statistics read back, as the study's loop reads on this
-        // backend (every step on host-memory backends; every few on a GPU, where a read waits for the device)
-        const every = readEveryFor(backend);
-        const step = async () => {
-          for (let i = 1; i < every; i++) discardStep(m.trainStep(next()));
-          const stats = await readStepStats(m.trainStep(next()));
-          if (!Number.isFinite(stats.loss)) throw new Error(`loss is ${stats.loss}`);
-        };
-        await step(); // first call builds kernels and optimiser state
-        const flops = await countFlops(() => m.trainStep(next()));
-        discardStep(flops.result);
-        const t0 = performance.now();
-        await step();
-        const probeMs = performance.now() - t0;
-        const timed = await timeIt(`train/${c.variant}/${backend.name}`, step, budgetFor(probeMs, s));
-        // per step: a timed call is `every` steps
-        const t = {
-          ...timed,
-          ms_mean: round(timed.ms_mean / every, 3),
-          ms_p50: round(timed.ms_p50 / every, 3),
-          ms_p99: round(timed.ms_p99 / every, 3),
-        };
-        if (every > 1) appendNote(row, `timed in groups of ${every} steps with one read-back each; ms per step`);
-        const ms = t.ms_p50;
-        const rate = (c.config.batchSize * 1000) / ms;
-        Object.assign(row, t, {
-          ms_per_step: round(ms),
-          examples_per_s: round(rate),
-          gflops: round(flops.total / ms / 1e6, 3),
-          flops_per_step: sig(flops.total),
-          params: m.variables().reduce((n, v) => n + v.size, 0),
-        });
-      } catch (err) {
-        appendNote(row, errorNote(err));
-      } finally {
-        tf.dispose(batches);
+    const backendRows: SuiteRow[] = cases.map((c) => ({
+      variant: c.variant,
+      backend: backend.name,
+      batch: c.config.batchSize,
+      examples_per_s: '',
+      examples_per_s_min: '',
+      examples_per_s_max: '',
+      gflops: '',
+      flops_per_step: '',
+      peer_examples_per_s: '',
+      peer_examples_per_s_min: '',
+      peer_examples_per_s_max: '',
+      peer_ratio: '',
+      repeats: '',
+      ms_per_step: '',
+      ms_mean: '',
+      ms_p50: '',
+      ms_p99: '',
+      rme_pct: '',
+      iterations: '',
+      params: '',
+      peer_params: '',
+      size: registry[c.variant].referenceSize,
+      note: backend.note ?? '',
+      ...host,
+      blas: backend.blas,
+      threads: backend.threads,
+      peer_torch: '',
+      peer_threads: peerThreads,
+    }));
+    rows.push(...backendRows);
+    const measured: TrainMeasure[][] = cases.map(() => []);
+    const failed = new Set<number>();
+    for (let r = 0; r < repeats; r++) {
+      peer.run(peerThreads);
+      for (const [i, c] of cases.entries()) {
+        if (backend.note || failed.has(i)) continue;
+        log(`train: ${c.variant} on ${backend.name}${repeats > 1 ? ` (repeat ${r + 1} of ${repeats})` : ''}...`);
         try {
-          model?.dispose();
-        } catch {
-          /* backend already broken */
+          measured[i].push(await measureTrainStep(registry[c.variant], c, backend, set, s));
+        } catch (err) {
+          appendNote(backendRows[i], errorNote(err));
+          failed.add(i);
         }
       }
     }
+    for (const [i, row] of backendRows.entries()) {
+      const rates = measured[i].map((m) => m.rate);
+      const spread = spreadOf(rates);
+      if (!spread || failed.has(i)) continue;
+      const m = measured[i][medianIndex(rates)];
+      if (m.every > 1) appendNote(row, `timed in groups of ${m.every} steps with one read-back each; ms per step`);
+      Object.assign(row, m.timing, {
+        ms_per_step: round(m.timing.ms_p50),
+        examples_per_s: round(spread.median),
+        examples_per_s_min: round(spread.min),
+        examples_per_s_max: round(spread.max),
+        repeats: spread.count,
+        gflops: round(m.flops / m.timing.ms_p50 / 1e6, 3),
+        flops_per_step: sig(m.flops),
+        params: m.params,
+      });
+    }
   }
-  peer.again();
   for (const row of rows) {
-    const p = peer.best(
+    const p = peer.figures(
       Number(row.peer_threads),
       (x) => x.variant === row.variant,
-      (a, b) => a.examples_per_s > b.examples_per_s,
+      (x) => x.examples_per_s,
     );
     Object.assign(row, { peer_torch: p.torch ?? '', peer_threads: p.threads ?? row.peer_threads });
-    if (p.found) {
-      Object.assign(row, { peer_examples_per_s: round(p.found.examples_per_s), peer_params: p.found.params });
-      if (typeof row.examples_per_s === 'number') row.peer_ratio = round(row.examples_per_s / p.found.examples_per_s, 3);
+    if (p.found && p.spread) {
+      Object.assign(row, {
+        peer_examples_per_s: round(p.spread.median),
+        peer_examples_per_s_min: round(p.spread.min),
+        peer_examples_per_s_max: round(p.spread.max),
+        peer_params: p.found.params,
+      });
+      if (typeof row.examples_per_s === 'number') row.peer_ratio = round(row.examples_per_s / p.spread.median, 3);
     } else appendNote(row, p.note);
   }
   return rows;

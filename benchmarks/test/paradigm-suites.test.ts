@@ -3,6 +3,7 @@
 // figures being finite where they should be, and no tensor leak. No timings asserted.
 import { tf, useCpuBackend } from '@curtain/core';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { medianIndex, spreadOf } from '../src/common.ts';
 import { SAMPLE_COLUMNS, sampleSuite } from '../src/sample.ts';
 import { TRAIN_COLUMNS, trainSuite } from '../src/train.ts';
 
@@ -14,6 +15,17 @@ beforeAll(async () => {
 });
 
 const positive = (v: unknown) => typeof v === 'number' && Number.isFinite(v) && v > 0;
+
+describe('repeat statistics', () => {
+  it('take a measured value as the median (the lower middle of an even count) and point at its repeat', () => {
+    expect(spreadOf([5, 1, 3])).toEqual({ median: 3, min: 1, max: 5, count: 3 });
+    // a mean of the middle two (2.5) was never measured
+    expect(spreadOf([4, 1, 2, 3])).toEqual({ median: 2, min: 1, max: 4, count: 4 });
+    expect(spreadOf([])).toBeUndefined();
+    expect(medianIndex([9, 2, 5])).toBe(2);
+    expect(medianIndex([7, 1, 3, 5])).toBe(2);
+  });
+});
 
 describe('train suite', () => {
   it('times one step of gan, counts its FLOPs and carries the peer columns', async () => {
@@ -34,6 +46,20 @@ describe('train suite', () => {
       expect(row.peer_params).toBe(row.params);
       expect(positive(row.peer_ratio)).toBe(true);
     }
+  });
+
+  it('with repeats, reports the median repeat with its minimum and maximum', async () => {
+    const rows = await trainSuite(
+      { backend: 'cpu', filter: 'gan', repeats: 3 },
+      { ...TINY, peer: false, overrides: { width: 4, batchSize: 4 } },
+    );
+    const [row] = rows;
+    expect(row.repeats).toBe(3);
+    const [lo, mid, hi] = [row.examples_per_s_min, row.examples_per_s, row.examples_per_s_max].map(Number);
+    expect(lo).toBeLessThanOrEqual(mid);
+    expect(mid).toBeLessThanOrEqual(hi);
+    // the row's step time is the median repeat's
+    expect(row.ms_per_step).toBeCloseTo((4 * 1000) / mid, 0);
   });
 
   it('keeps a row with the reason when a backend is unknown', async () => {
@@ -69,13 +95,15 @@ describe('sample suite', () => {
     expect(Number(rows[2].flops_per_sample) / Number(rows[1].flops_per_sample)).toBeCloseTo(0.2, 1);
   });
 
-  it('charges the GAN one evaluation and times n samples per call', async () => {
+  it('charges the GAN one evaluation and times n samples per call, once per repeat', async () => {
     const rows = await sampleSuite(
-      { backend: 'cpu', filter: 'gan' },
+      { backend: 'cpu', filter: 'gan', repeats: 2 },
       { ...TINY, peer: false, nCheap: 3, overrides: { width: 4, batchSize: 4 } },
     );
     expect(rows).toHaveLength(1);
-    expect(rows[0]).toMatchObject({ variant: 'gan', sampler: 'gan', network_evals: 1, n: 3 });
+    expect(rows[0]).toMatchObject({ variant: 'gan', sampler: 'gan', network_evals: 1, n: 3, repeats: 2 });
     expect(positive(rows[0].ms_per_sample)).toBe(true);
+    expect(Number(rows[0].ms_per_sample_min)).toBeLessThanOrEqual(Number(rows[0].ms_per_sample));
+    expect(Number(rows[0].ms_per_sample)).toBeLessThanOrEqual(Number(rows[0].ms_per_sample_max));
   });
 });

@@ -20,6 +20,7 @@ export const BENCH_COLUMNS = [
   'flops_per_sample',
   'peer_ms_per_sample',
   'peer_ratio',
+  'repeats',
   'leak_tensors_delta',
   'leak_rss_delta_mb',
   'note',

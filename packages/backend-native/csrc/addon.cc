@@ -147,8 +147,14 @@ Napi::Value Adam(const Napi::CallbackInfo& info) {
   Napi::Float32Array var = info[0].As<Napi::Float32Array>();
   adam(var.Data(), F(info, 1), F(info, 2), F(info, 3), F(info, 4), F(info, 5), F(info, 6),
        (int64_t)var.ElementLength(), D(info, 7), D(info, 8), D(info, 9), D(info, 10), D(info, 11),
-       (int)I(info, 12));
+       (int)I(info, 12), (float)D(info, 13));
   return info.Env().Undefined();
+}
+
+// sumSquares(x): the sum of x[i]^2 as a double.
+Napi::Value SumSquares(const Napi::CallbackInfo& info) {
+  Napi::Float32Array x = info[0].As<Napi::Float32Array>();
+  return Napi::Number::New(info.Env(), sumSquares(x.Data(), (int64_t)x.ElementLength()));
 }
 
 // avgPool(kind, [batch, inH, inW, C, outH, outW, kH, kW, strideH, strideW, padTop, padLeft], in, out, threads):
@@ -186,6 +192,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("biasAct", Napi::Function::New(env, BiasAct));
   exports.Set("reduce", Napi::Function::New(env, Reduce));
   exports.Set("adam", Napi::Function::New(env, Adam));
+  exports.Set("sumSquares", Napi::Function::New(env, SumSquares));
   exports.Set("softmax", Napi::Function::New(env, Softmax));
   exports.Set("silu", Napi::Function::New(env, Silu));
   exports.Set("gate", Napi::Function::New(env, Gate));

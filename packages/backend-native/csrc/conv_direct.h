@@ -1,10 +1,11 @@
-// Direct NHWC convolution (no column matrix) for stride 1 and dilation 1.
+// Direct NHWC convolution (no column matrix) for dilation 1.
 #pragma once
 #include "conv.h"
 
 namespace curtain {
 
-// Stride 1, dilation 1 and padding no larger than the kernel: the shapes the direct kernels handle.
+// Dilation 1 and padding smaller than the kernel: the shapes the direct forward and
+// filter-gradient kernels handle; the input gradient also needs stride 1.
 bool directConvApplies(const ConvShape& s);
 void directConvForward(const ConvShape& s, const float* x, const float* w, float* y, int threads);
 void directConvBackpropInput(const ConvShape& s, const float* dy, const float* w, float* dx, int threads);

@@ -57,7 +57,10 @@ export interface NativeAddon {
     epsilon: number,
     step: number,
     threads: number,
+    gradScale: number,
   ): void;
+  /** The sum of x[i]^2 (accumulated in double). */
+  sumSquares(x: Float32Array): number;
   /** Row-wise softmax (logSpace: log-softmax) of x viewed as [rows, k]. */
   softmax(x: Float32Array, rows: number, k: number, logSpace: boolean, out: Float32Array, threads: number): void;
   /** loss[r] = logsumexp(x[r]) - x[r, labels[r]]. */

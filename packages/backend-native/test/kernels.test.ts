@@ -1,6 +1,6 @@
 // Every native override against the stock cpu backend (forward values).
 import { describe, expect, it } from 'vitest';
-import { CURTAIN_ADAM } from '../src/index.ts';
+import { CURTAIN_ADAM, CURTAIN_SUM_SQUARES } from '../src/index.ts';
 import { compareWithCpu, input, nativeBackends, runOn, tf } from './helpers.ts';
 
 const TOL = 1e-4;
@@ -79,6 +79,10 @@ describe.each(backends)('%s kernels match cpu', (backend) => {
     { x: [2, 7, 9, 9], f: [2, 2, 9, 11], s: 1, pad: 'same' },
     { x: [2, 5, 15, 17], f: [3, 3, 17, 2], s: 1, pad: 'valid' },
     { x: [2, 4, 3, 16], f: [3, 3, 16, 16], s: 1, pad: 'same' },
+    // 1 to 4 output channels: vectorised over the filter's runs (forward) and input channels (filter gradient)
+    { x: [2, 9, 7, 24], f: [3, 3, 24, 3], s: 1, pad: 'same' },
+    { x: [2, 10, 9, 8], f: [3, 3, 8, 1], s: 2, pad: 'same' },
+    { x: [3, 8, 8, 32], f: [3, 3, 32, 2], s: 1, pad: 'same' },
     // enough work to split the images over the backend's threads
     { x: [5, 20, 20, 16], f: [3, 3, 16, 24], s: 1, pad: 'same' },
   ];
@@ -318,5 +322,37 @@ describe.each(backends)('%s kernels match cpu', (backend) => {
       const err = Math.max(...Array.from(out[k].values, (x, i) => Math.abs(x - want[k][i]) / Math.max(Math.abs(want[k][i]), 1e-3)));
       expect(err).toBeLessThan(TOL);
     }
+  });
+
+  it(`${CURTAIN_ADAM} with a scale input updates as with the gradient multiplied by it`, () => {
+    const shape = [5, 9];
+    const [w, g, m, v] = [input(shape, 11), input(shape, 12), input(shape, 13, -0.1, 0.1), input(shape, 14, 0, 0.01)];
+    const attrs = { lr: 0.01, beta1: 0.9, beta2: 0.999, epsilon: 1e-7, step: 2 } as unknown as tf.NamedAttrMap;
+    const [scaled, premultiplied] = [true, false].map((fused) =>
+      runOn(backend, [w, g, m, v], (variable, grad, mm, vv) =>
+        fused
+          ? (tf.engine().runKernel(CURTAIN_ADAM, { variable, grad, m: mm, v: vv, scale: tf.scalar(0.37) }, attrs) as tf.Tensor[])
+          : (tf.engine().runKernel(CURTAIN_ADAM, { variable, grad: tf.mul(grad, 0.37), m: mm, v: vv }, attrs) as tf.Tensor[]),
+      ),
+    );
+    for (let k = 0; k < 3; k++) {
+      const err = Math.max(...Array.from(scaled[k].values, (x, i) => Math.abs(x - premultiplied[k].values[i])));
+      expect(err).toBeLessThan(1e-6);
+    }
+    // and the scale matters: without it the moments differ
+    const unscaled = runOn(
+      backend,
+      [w, g, m, v],
+      (variable, grad, mm, vv) => tf.engine().runKernel(CURTAIN_ADAM, { variable, grad, m: mm, v: vv }, attrs) as tf.Tensor[],
+    );
+    expect(Math.abs(unscaled[1].values[0] - scaled[1].values[0])).toBeGreaterThan(1e-4);
+  });
+
+  it(`${CURTAIN_SUM_SQUARES} sums the squares of every input into one scalar`, () => {
+    const parts = [input([3, 4], 21), input([1000], 22), input([2, 3, 5], 23)];
+    const [out] = runOn(backend, parts, (a, b, c) => [tf.engine().runKernel(CURTAIN_SUM_SQUARES, { a, b, c }) as tf.Tensor]);
+    expect(out.shape).toEqual([]);
+    const want = parts.reduce((total, p) => total + Array.from(p.values).reduce((s, x) => s + x * x, 0), 0);
+    expect(Math.abs(out.values[0] - want) / want).toBeLessThan(1e-6);
   });
 });

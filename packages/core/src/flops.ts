@@ -12,8 +12,9 @@ import { tf } from './tf.ts';
  * - Elementwise kernels: one FLOP per output element.
  * - Pure data movement (reshape, slice, concat, transpose, cast, fill...): zero.
  * - The fused optimiser kernel `CurtainAdam` counts as the unfused Adam it
- *   replaces (ADAM_FLOPS_PER_PARAM per parameter), so a budget does not depend
- *   on which backend ran it.
+ *   replaces (ADAM_FLOPS_PER_PARAM per parameter, one more with a clipping
+ *   scale), and `CurtainSumSquares` as the square, sum and AddN of the global
+ *   norm, so a budget does not depend on which backend ran it.
  * - The fused softmax cross-entropy kernels likewise count as the composed
  *   log-softmax and one-hot pick they replace, per logit: forward 7 (max, sub,
  *   exp, sum, sub of log-softmax; multiply and sum of the pick), gradient 6;
@@ -146,7 +147,11 @@ export function kernelFlops(name: string, inputShapes: number[][], outputShapes:
       return 2 * size(inputShapes[1]) * kh * kw;
     }
     case 'CurtainAdam':
-      return ADAM_FLOPS_PER_PARAM * size(inputShapes[0]);
+      // inputs: variable, grad, m, v and, with clipping, the scale (one multiply per gradient element)
+      return (ADAM_FLOPS_PER_PARAM + (inputShapes.length > 4 ? 1 : 0)) * size(inputShapes[0]);
+    case 'CurtainSumSquares':
+      // a square and a sum per element of every input, and the sum of the per-input sums (one AddN output)
+      return 2 * inputShapes.reduce((total, shape) => total + size(shape), 0) + 1;
     case 'CurtainSoftmaxCrossEntropy':
       return SOFTMAX_XENT_FLOPS_PER_LOGIT * size(inputShapes[0]);
     case 'CurtainSoftmaxCrossEntropyGrad':

@@ -12,8 +12,10 @@ export interface AdamOptions {
   clipNorm?: number;
 }
 
-/** The fused update kernel @curtain/backend-native registers (same math as below). */
+/** The fused update kernel @curtain/backend-native registers (same math as below); an optional input `scale` multiplies the gradient. */
 export const FUSED_ADAM_KERNEL = 'CurtainAdam';
+/** The fused sum of squares of all its inputs @curtain/backend-native registers (the squared global norm). */
+export const FUSED_SUM_SQUARES_KERNEL = 'CurtainSumSquares';
 
 export type RecordStat = (name: string, value: tf.Scalar) => void;
 
@@ -62,7 +64,7 @@ export class Adam {
     try {
       const ordered = this.vars.map((v) => grads[v.name]);
       // with clipping on, the norm before clipping is a statistic of the step (grad_norm)
-      if (this.clipNorm > 0) stats.grad_norm = tf.tidy(() => tf.sqrt(tf.addN(ordered.map((g) => tf.sum(tf.square(g))))) as tf.Scalar);
+      if (this.clipNorm > 0) stats.grad_norm = tf.tidy(() => tf.sqrt(this.sumOfSquares(ordered)) as tf.Scalar);
       this.apply(ordered, stats.grad_norm);
     } finally {
       tf.dispose(Object.values(grads));
@@ -70,24 +72,32 @@ export class Adam {
     return { loss: value, ...stats };
   }
 
+  /** The squared global norm: one fused kernel where the backend has it, else a square and a sum per gradient. */
+  private sumOfSquares(grads: tf.Tensor[]): tf.Scalar {
+    if (tf.getKernel(FUSED_SUM_SQUARES_KERNEL, tf.getBackend()) !== undefined) {
+      return tf.engine().runKernel(FUSED_SUM_SQUARES_KERNEL, Object.fromEntries(grads.map((g, i) => [`g${i}`, g]))) as tf.Scalar;
+    }
+    return tf.addN(grads.map((g) => tf.sum(tf.square(g)))) as tf.Scalar;
+  }
+
   private apply(rawGrads: tf.Tensor[], norm: tf.Scalar | undefined): void {
     const fused = tf.getKernel(FUSED_ADAM_KERNEL, tf.getBackend()) !== undefined;
     tf.tidy(() => {
       let grads = rawGrads;
-      if (norm) {
-        const scale = tf.minimum(1, tf.div(this.clipNorm, tf.add(norm, 1e-6)));
-        grads = grads.map((g) => tf.mul(g, scale));
-      }
+      const scale = norm ? (tf.minimum(1, tf.div(this.clipNorm, tf.add(norm, 1e-6))) as tf.Scalar) : undefined;
+      // the fused kernel scales each gradient itself
+      if (scale && !fused) grads = grads.map((g) => tf.mul(g, scale));
       this.vars.forEach((variable, i) => {
         const g = grads[i];
         if (fused) {
-          const [next, m, v] = tf
-            .engine()
-            .runKernel(
-              FUSED_ADAM_KERNEL,
-              { variable, grad: g, m: this.m[i], v: this.v[i] },
-              { lr: this.learningRate, beta1: this.beta1, beta2: this.beta2, epsilon: this.epsilon, step: this.steps },
-            ) as tf.Tensor[];
+          const inputs = { variable, grad: g, m: this.m[i], v: this.v[i], ...(scale ? { scale } : {}) };
+          const [next, m, v] = tf.engine().runKernel(FUSED_ADAM_KERNEL, inputs, {
+            lr: this.learningRate,
+            beta1: this.beta1,
+            beta2: this.beta2,
+            epsilon: this.epsilon,
+            step: this.steps,
+          }) as tf.Tensor[];
           variable.assign(next);
           this.m[i].assign(m);
           this.v[i].assign(v);

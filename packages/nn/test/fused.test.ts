@@ -1,7 +1,7 @@
 import { nativeAvailability, registerNativeBackend } from '@curtain/backend-native';
-import { assertNoLeak, tf, useCpuBackend } from '@curtain/core';
+import { assertNoLeak, countFlops, discardStep, SeededRng, tf, useCpuBackend } from '@curtain/core';
 import { afterAll, describe, expect, it } from 'vitest';
-import { gatedTanh, silu, softmaxCrossEntropy } from '../src/index.ts';
+import { Adam, gatedTanh, ParamStore, silu, softmaxCrossEntropy } from '../src/index.ts';
 
 const [ROWS, K] = [6, 9];
 const logitsValues = Float32Array.from({ length: ROWS * K }, (_, i) => Math.sin(i * 1.7) * 4);
@@ -107,4 +107,51 @@ describe.skipIf(!nativeBuilt)('fused activations', () => {
       for (let i = 0; i < fused.grad.length; i++) expect(fused.grad[i]).toBeCloseTo(composed.grad[i], 5);
     });
   }
+});
+
+describe.skipIf(!nativeBuilt)('Adam with global-norm clipping', () => {
+  /** Three clipped Adam steps of a small least-squares problem; the weights after, and the FLOPs one step was charged. */
+  async function clippedSteps(): Promise<{ weights: number[]; flops: number; norms: number[] }> {
+    const store = new ParamStore(new SeededRng(4));
+    const w = store.create('w', [6, 3], { normal: 1 });
+    const b = store.create('b', [3], { normal: 1 });
+    const x = tf.tensor2d(
+      Float32Array.from({ length: 24 }, (_, i) => Math.cos(i)),
+      [4, 6],
+    );
+    const adam = new Adam([w, b], { learningRate: 0.05, clipNorm: 0.5 });
+    const loss = () => tf.sum(tf.square(tf.add(tf.matMul(x, w), b))) as tf.Scalar;
+    const norms: number[] = [];
+    let flops = 0;
+    for (let step = 0; step < 3; step++) {
+      const counted = await countFlops(() => adam.step(loss));
+      flops = counted.total;
+      norms.push((await counted.result.grad_norm.data())[0]);
+      discardStep(counted.result);
+    }
+    const weights = [...(await w.data()), ...(await b.data())];
+    adam.dispose();
+    store.dispose();
+    x.dispose();
+    return { weights, flops, norms };
+  }
+
+  it('fused norm and scaled update (native) give the composed ops (cpu) weights, norms and FLOP count, leaking nothing', async () => {
+    await useCpuBackend();
+    const composed = await clippedSteps();
+    await useNative();
+    const before = tf.memory().numTensors;
+    const fused = await clippedSteps();
+    expect(tf.memory().numTensors).toBe(before);
+    // the gradient norm is far above 0.5, so clipping is active in every step
+    for (const norm of composed.norms) expect(norm).toBeGreaterThan(1);
+    fused.norms.forEach((norm, i) => {
+      expect(Math.abs(norm - composed.norms[i]) / composed.norms[i]).toBeLessThan(1e-5);
+    });
+    fused.weights.forEach((value, i) => {
+      expect(value).toBeCloseTo(composed.weights[i], 5);
+    });
+    expect(fused.flops).toBe(composed.flops);
+    await useCpuBackend();
+  });
 });

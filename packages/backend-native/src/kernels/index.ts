@@ -1,7 +1,7 @@
 // All native overrides, keyed by tfjs kernel name.
 
 import { activationKernels } from './activations.ts';
-import { CURTAIN_ADAM, curtainAdam } from './adam.ts';
+import { CURTAIN_ADAM, CURTAIN_SUM_SQUARES, curtainAdam, curtainSumSquares } from './adam.ts';
 import { convOverrides } from './conv.ts';
 import { elementwiseOverrides } from './elementwise.ts';
 import { matmulOverrides } from './matmul.ts';
@@ -24,6 +24,7 @@ export const nativeOverrides: readonly Override[] = [
 /** Kernels only the native backend has (fused ops the packages call when registered). */
 export const nativeOnlyKernels: readonly Override[] = [
   { kernelName: CURTAIN_ADAM, impl: curtainAdam },
+  { kernelName: CURTAIN_SUM_SQUARES, impl: curtainSumSquares },
   ...softmaxKernels,
   ...activationKernels,
 ];

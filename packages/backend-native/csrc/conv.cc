@@ -116,14 +116,20 @@ void conv2dBackpropInput(const ConvShape& s, const float* dy, const float* w, fl
   if (s.strideH == 1 && s.strideW == 1 && directConvApplies(s))
     return directConvBackpropInput(s, dy, w, dx, threads);
   std::memset(dx, 0, s.batch * s.inH * s.inW * s.inC * sizeof(float));
-  int64_t chunk = chunkOf(s);
-  float* cols = scratch(kCols, chunk * per * K);
-  for (int64_t b0 = 0; b0 < s.batch; b0 += chunk) {
-    int64_t nb = std::min(chunk, s.batch - b0);
-    gemm({false, true, nb * per, K, s.outC, 1.f, dy + b0 * per * s.outC, s.outC, w, s.outC, 0.f, cols, K},
-         useBlas, threads);
-    col2im(s, cols, b0, nb, dx, threads);
-  }
+  // Chunks of whole images, split over the threads: each thread runs its own
+  // chunks' GEMM and scatter on one thread (a chunk's GEMM is often too small
+  // to split, which left a strided layer's input gradient on one core).
+  const int64_t chunk = chunkOf(s), chunks = (s.batch + chunk - 1) / chunk;
+  const int t = chunks > 1 ? pickThreads(threads, s.batch * per * K * s.outC, int64_t(1) << 21) : 1;
+  parallelItems(chunks, t, [&](int64_t c0, int64_t c1) {
+    float* cols = scratch(kCols, chunk * per * K);
+    for (int64_t c = c0; c < c1; ++c) {
+      const int64_t b0 = c * chunk, nb = std::min(chunk, s.batch - b0);
+      gemm({false, true, nb * per, K, s.outC, 1.f, dy + b0 * per * s.outC, s.outC, w, s.outC, 0.f, cols, K}, useBlas,
+           t > 1 ? 1 : threads);
+      col2im(s, cols, b0, nb, dx, t > 1 ? 1 : threads);
+    }
+  });
 }
 
 void conv2dBackpropFilter(const ConvShape& s, const float* x, const float* dy, float* dw, bool useBlas, int threads) {

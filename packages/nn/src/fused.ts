@@ -19,10 +19,13 @@ export function hasKernels(...names: string[]): boolean {
 /**
  * y = kernel(x) with gradient gradKernel(x, dy), one kernel launch each way,
  * where the active backend has both; otherwise `composed(x)` (tfjs ops, whose
- * gradient tfjs derives).
+ * gradient tfjs derives). With no gradient being recorded (sampling,
+ * evaluation) the kernel runs alone: the custom-gradient wrapper cost about as
+ * much as the kernel itself in DDPM's sampler.
  */
 export function fusedUnary<T extends tf.Tensor>(kernel: string, gradKernel: string, x: T, composed: (x: T) => T): T {
   if (!hasKernels(kernel, gradKernel)) return composed(x);
+  if (!tf.engine().isTapeOn()) return tf.engine().runKernel(kernel, { x }, {}) as T;
   const op = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
     const [input, save] = args as [tf.Tensor, tf.GradSaveFunc];
     save([input]);

@@ -85,7 +85,7 @@ function activationValueAndGrad(op: (x: tf.Tensor) => tf.Tensor, shape: number[]
       Float32Array.from({ length: size }, (_, i) => Math.sin(i * 0.37) * 5),
       shape,
     );
-    const value = op(x).dataSync() as Float32Array;
+    const value = op(x).dataSync() as Float32Array; // no gradient recorded: the fused kernel alone
     const w = tf.tensor(Float32Array.from({ length: value.length }, (_, i) => 0.5 + (i % 7) / 7));
     const grad = tf.grad((input: tf.Tensor) => tf.sum(tf.mul(tf.reshape(op(input), [-1]), w)))(x);
     return { value, grad: grad.dataSync() as Float32Array };

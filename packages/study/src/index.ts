@@ -26,6 +26,7 @@ export * from './run-job.ts';
 export * from './runs-file.ts';
 export * from './sample-grid.ts';
 export * from './selection.ts';
+export * from './speed-table.ts';
 export * from './stats.ts';
 export * from './study.ts';
 export * from './study-sessions.ts';

@@ -59,8 +59,8 @@ describe('every script answers --help', () => {
   const run = promisify(execFile);
   const tsx = path.join(root, 'node_modules', '.bin', 'tsx');
   const script = (name: string) => path.join(root, 'scripts', `${name}.mjs`);
-  it('study, reports, bench, merge and compare print usage for --help and exit 0', { timeout: 120_000 }, async () => {
-    for (const name of ['study', 'reports', 'bench', 'merge', 'compare']) {
+  it('study, reports, bench, merge, compare and speed-table print usage for --help and exit 0', { timeout: 120_000 }, async () => {
+    for (const name of ['study', 'reports', 'bench', 'merge', 'compare', 'speed-table']) {
       const help = await run(tsx, [script(name), '--help'], { cwd: root });
       expect(help.stdout).toMatch(new RegExp(`^usage: pnpm ${name}`));
       expect(help.stdout).toContain('examples:');

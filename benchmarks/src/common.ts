@@ -8,7 +8,8 @@ import { fileURLToPath } from 'node:url';
 import type { CommonConfig, ParadigmEntry } from '@curtain/core';
 import { selectBackend } from '@curtain/zoo';
 import { Bench } from 'tinybench';
-import type { SuiteOptions } from './suite.ts';
+import type { HostInfo } from './host.ts';
+import type { SuiteOptions, SuiteRow } from './suite.ts';
 
 export interface ActiveBackend {
   name: string;
@@ -236,4 +237,23 @@ export function errorNote(err: unknown): string {
 /** Adds a clause to a row's `note` column ('; '-separated), keeping what was there. */
 export function appendNote(row: { note?: unknown }, text: string | undefined): void {
   row.note = [row.note, text].filter(Boolean).join('; ');
+}
+
+/** A train or sample row: every one of `columns` empty, then `fields`, the host columns and the peer's (filled in later). */
+export function suiteRow(
+  columns: readonly string[],
+  fields: SuiteRow,
+  backend: ActiveBackend,
+  host: HostInfo,
+  peerThreads: number,
+): SuiteRow {
+  return {
+    ...Object.fromEntries(columns.map((column) => [column, ''])),
+    ...fields,
+    ...host,
+    blas: backend.blas,
+    threads: backend.threads,
+    peer_torch: '',
+    peer_threads: peerThreads,
+  };
 }

@@ -32,6 +32,7 @@ import {
   round,
   sig,
   spreadOf,
+  suiteRow,
   type Timing,
   type TimingBudget,
   timeIt,
@@ -224,36 +225,21 @@ export async function trainSuite(opts: SuiteOptions = {}, settings: Partial<Para
   for (const wanted of wantedBackends(opts)) {
     const backend = await activateBackend(wanted, opts.threads);
     const peerThreads = Math.max(1, backend.threads);
-    const backendRows: SuiteRow[] = cases.map((c) => ({
-      variant: c.variant,
-      backend: backend.name,
-      batch: c.config.batchSize,
-      examples_per_s: '',
-      examples_per_s_min: '',
-      examples_per_s_max: '',
-      gflops: '',
-      flops_per_step: '',
-      peer_examples_per_s: '',
-      peer_examples_per_s_min: '',
-      peer_examples_per_s_max: '',
-      peer_ratio: '',
-      repeats: '',
-      ms_per_step: '',
-      ms_mean: '',
-      ms_p50: '',
-      ms_p99: '',
-      rme_pct: '',
-      iterations: '',
-      params: '',
-      peer_params: '',
-      size: registry[c.variant].referenceSize,
-      note: backend.note ?? '',
-      ...host,
-      blas: backend.blas,
-      threads: backend.threads,
-      peer_torch: '',
-      peer_threads: peerThreads,
-    }));
+    const backendRows: SuiteRow[] = cases.map((c) =>
+      suiteRow(
+        TRAIN_COLUMNS,
+        {
+          variant: c.variant,
+          backend: backend.name,
+          batch: c.config.batchSize,
+          size: registry[c.variant].referenceSize,
+          note: backend.note ?? '',
+        },
+        backend,
+        host,
+        peerThreads,
+      ),
+    );
     rows.push(...backendRows);
     const measured: TrainMeasure[][] = cases.map(() => []);
     const failed = new Set<number>();

@@ -1,5 +1,7 @@
-// im2col / col2im for NHWC convolutions; the heavy lifting is one GEMM per
-// chunk of the column matrix, sized to stay in cache (kColsBudget).
+// NHWC convolutions: 1x1 layers as one GEMM, the direct kernels (conv_direct.cc)
+// for dilation 1 (and stride 1 for the input gradient), otherwise im2col /
+// col2im with one GEMM per chunk of the column matrix, sized to stay in cache
+// (kColsBudget).
 #include "conv.h"
 
 #include <algorithm>

@@ -1,4 +1,5 @@
-// NHWC 2-D convolution via im2col + GEMM (forward, input and filter gradients).
+// NHWC 2-D convolution (forward, input and filter gradients): the direct kernels
+// of conv_direct.cc where they apply, else im2col + GEMM; 1x1 layers are one GEMM.
 #pragma once
 #include <cstdint>
 

@@ -1,4 +1,4 @@
-// NHWC Conv2D / FusedConv2D / Conv2DBackpropInput / Conv2DBackpropFilter via im2col + GEMM.
+// NHWC Conv2D / FusedConv2D / Conv2DBackpropInput / Conv2DBackpropFilter (csrc/conv.cc: direct kernels, or im2col + GEMM).
 import { backend_util, Conv2D, Conv2DBackpropFilter, Conv2DBackpropInput, FusedConv2D, type TensorInfo } from '@tensorflow/tfjs-core';
 import type { NativeBackend } from '../backend.ts';
 import { applyBiasActivation } from './matmul.ts';

@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "parallel.h"
+#include "scratch.h"
 
 namespace curtain {
 namespace {
@@ -127,11 +128,11 @@ template <typename Row>
 void forEachRow(const ConvShape& s, const float* x, float* y, int64_t work, int threads, Row row) {
   const int64_t Hp = paddedExtent(s.outH, s.strideH, s.kH), Wp = paddedExtent(s.outW, s.strideW, s.kW);
   parallelItems(s.batch, pickThreads(threads, work, kDirectParallelMin), [&](int64_t b0, int64_t b1) {
-    std::vector<float> pad(Hp * Wp * s.inC);
+    float* pad = scratch(kPadded, Hp * Wp * s.inC);  // this thread's, reused across calls
     for (int64_t b = b0; b < b1; ++b) {
-      padImage(x + b * s.inH * s.inW * s.inC, s.inH, s.inW, s.inC, s.padTop, s.padLeft, Hp, Wp, pad.data());
+      padImage(x + b * s.inH * s.inW * s.inC, s.inH, s.inW, s.inC, s.padTop, s.padLeft, Hp, Wp, pad);
       float* yimg = y + b * s.outH * s.outW * s.outC;
-      for (int64_t oy = 0; oy < s.outH; ++oy) row(pad.data(), Wp, oy, yimg);
+      for (int64_t oy = 0; oy < s.outH; ++oy) row(pad, Wp, oy, yimg);
     }
   });
 }
@@ -356,28 +357,32 @@ void directConvBackpropFilter(const ConvShape& s, const float* x, const float* d
   std::mutex totalLock;
   const int64_t work = s.batch * s.outH * s.outW * taps * s.inC * blocks;
   parallelItems(s.batch, pickThreads(threads, work, kDirectParallelMin), [&](int64_t b0, int64_t b1) {
-    std::vector<float> pad(Hp * Wp * s.inC), acc(total.size(), 0.f);
-    std::vector<float> dyp(packDy ? s.outH * s.outW * stride : 0, 0.f);
+    // this thread's buffers, reused across calls: the padded image, its share of dw, dy with whole vectors
+    float* pad = scratch(kPadded, Hp * Wp * s.inC);
+    float* acc = scratch(kFilterAcc, total.size());
+    std::memset(acc, 0, total.size() * sizeof(float));
+    float* dyp = packDy ? scratch(kDyPacked, s.outH * s.outW * stride) : nullptr;
+    if (packDy) std::memset(dyp, 0, s.outH * s.outW * stride * sizeof(float));
     for (int64_t b = b0; b < b1; ++b) {
-      padImage(x + b * s.inH * s.inW * s.inC, s.inH, s.inW, s.inC, s.padTop, s.padLeft, Hp, Wp, pad.data());
+      padImage(x + b * s.inH * s.inW * s.inC, s.inH, s.inW, s.inC, s.padTop, s.padLeft, Hp, Wp, pad);
       const float* dyImg = dy + b * s.outH * s.outW * s.outC;
       if (narrow) {
         for (int64_t ky = 0; ky < s.kH; ++ky) switch (s.outC) {
-            case 1: narrowFilterRow<1>(s, pad.data(), Wp, dyImg, ky, acc.data(), stride); break;
-            case 2: narrowFilterRow<2>(s, pad.data(), Wp, dyImg, ky, acc.data(), stride); break;
-            case 3: narrowFilterRow<3>(s, pad.data(), Wp, dyImg, ky, acc.data(), stride); break;
-            default: narrowFilterRow<4>(s, pad.data(), Wp, dyImg, ky, acc.data(), stride); break;
+            case 1: narrowFilterRow<1>(s, pad, Wp, dyImg, ky, acc, stride); break;
+            case 2: narrowFilterRow<2>(s, pad, Wp, dyImg, ky, acc, stride); break;
+            case 3: narrowFilterRow<3>(s, pad, Wp, dyImg, ky, acc, stride); break;
+            default: narrowFilterRow<4>(s, pad, Wp, dyImg, ky, acc, stride); break;
           }
         continue;
       }
       if (packDy)
         for (int64_t p = 0; p < s.outH * s.outW; ++p) std::memcpy(&dyp[p * stride], dyImg + p * s.outC, s.outC * sizeof(float));
-      const float* d = packDy ? dyp.data() : dyImg;
+      const float* d = packDy ? dyp : dyImg;
       const int64_t dyStride = packDy ? stride : s.outC;
       for (int64_t ky = 0; ky < s.kH; ++ky)
         for (int64_t ob = 0; ob < blocks; ob += 2) {
-          if (blocks - ob == 1) filterRow<1>(s, pad.data(), Wp, d, dyStride, ky, ob, acc.data());
-          else filterRow<2>(s, pad.data(), Wp, d, dyStride, ky, ob, acc.data());
+          if (blocks - ob == 1) filterRow<1>(s, pad, Wp, d, dyStride, ky, ob, acc);
+          else filterRow<2>(s, pad, Wp, d, dyStride, ky, ob, acc);
         }
     }
     std::lock_guard<std::mutex> hold(totalLock);

@@ -1,5 +1,5 @@
 // NHWC convolutions: 1x1 layers as one GEMM, the direct kernels (conv_direct.cc)
-// for dilation 1 (and stride 1 for the input gradient), otherwise im2col /
+// for dilation 1 and padding smaller than the kernel, otherwise im2col /
 // col2im with one GEMM per chunk of the column matrix, sized to stay in cache
 // (kColsBudget).
 #include "conv.h"
@@ -115,8 +115,7 @@ void conv2dBackpropInput(const ConvShape& s, const float* dy, const float* w, fl
     gemm({false, true, s.batch * per, K, s.outC, 1.f, dy, s.outC, w, s.outC, 0.f, dx, K}, useBlas, threads);
     return;
   }
-  if (s.strideH == 1 && s.strideW == 1 && directConvApplies(s))
-    return directConvBackpropInput(s, dy, w, dx, threads);
+  if (directConvApplies(s)) return directConvBackpropInput(s, dy, w, dx, threads);
   std::memset(dx, 0, s.batch * s.inH * s.inW * s.inC * sizeof(float));
   // Chunks of whole images, split over the threads: each thread runs its own
   // chunks' GEMM and scatter on one thread (a chunk's GEMM is often too small

@@ -3,8 +3,9 @@
 // im2col + GEMM writes a [pixels, kH*kW*inC] matrix that OpenBLAS then packs
 // again; at the narrow channel counts of curtain's models (1 to 64) that
 // copying costs more than the arithmetic. Here each image is copied once into
-// a zero-bordered buffer and a register tile of P pixels x 8 or 16 output channels
-// accumulates over (ky, kx, c) straight from it, 8 output channels per vector.
+// a zero-bordered buffer and a register tile of P pixels x 1 or 2 vectors of
+// output channels accumulates over (ky, kx, c) straight from it (a vector: 16
+// channels with AVX-512, 8 with AVX2).
 // The input gradient is the same forward pass over dy with the filter rotated
 // by 180 degrees and its channel axes swapped (stride 1 only: a strided
 // layer's input gradient stays with im2col); the filter gradient accumulates
@@ -22,30 +23,41 @@
 namespace curtain {
 namespace {
 
-typedef float v8 __attribute__((vector_size(32)));
-typedef float v8u __attribute__((vector_size(32), aligned(4)));  // unaligned access
+// One vector: 16 floats where the compiler targets AVX-512 (32 vector
+// registers), 8 with AVX2 (16 registers). kAccumulators is how many vectors a
+// tile keeps in registers, leaving room for the operands and the broadcast.
+#ifdef __AVX512F__
+constexpr int kLanes = 16;
+constexpr int kAccumulators = 24;
+#else
+constexpr int kLanes = 8;
+constexpr int kAccumulators = 12;
+#endif
+typedef float vec __attribute__((vector_size(4 * kLanes)));
+typedef float vecu __attribute__((vector_size(4 * kLanes), aligned(4)));  // unaligned access
 
-inline v8 load(const float* p) { return *reinterpret_cast<const v8u*>(p); }
-inline void store(float* p, v8 v) { *reinterpret_cast<v8u*>(p) = v; }
-inline v8 splat(float x) { return v8{x, x, x, x, x, x, x, x}; }
-// Stores the first n (< 8) lanes of v.
-inline void storePart(float* p, v8 v, int64_t n) {
+inline vec load(const float* p) { return *reinterpret_cast<const vecu*>(p); }
+inline void store(float* p, vec v) { *reinterpret_cast<vecu*>(p) = v; }
+inline vec splat(float x) { return vec{} + x; }
+// Stores the first n (< kLanes) lanes of v.
+inline void storePart(float* p, vec v, int64_t n) {
   for (int64_t i = 0; i < n; ++i) p[i] = v[i];
 }
 
 // Below this many vector multiply-adds a convolution runs on one thread.
 constexpr int64_t kDirectParallelMin = int64_t(1) << 20;
 
-int64_t blocksOf(int64_t channels) { return (channels + 7) / 8; }
+int64_t blocksOf(int64_t channels) { return (channels + kLanes - 1) / kLanes; }
 
 // Rows (or columns) of the zero-bordered image that `out` outputs read.
 int64_t paddedExtent(int64_t out, int64_t stride, int64_t kernel) { return (out - 1) * stride + kernel; }
 
 // One image [H, W, C] into [Hp, Wp, C] whose row r, column q hold source row
-// r - top, column q - left, or zeros outside the source.
+// r - top, column q - left, or zeros outside the source (top and left may be
+// negative: the image's first rows or columns are then skipped).
 void padImage(const float* img, int64_t H, int64_t W, int64_t C, int64_t top, int64_t left, int64_t Hp, int64_t Wp,
               float* out) {
-  const int64_t q0 = std::min(left, Wp), q1 = std::min(left + W, Wp);
+  const int64_t q0 = std::clamp(left, int64_t(0), Wp), q1 = std::clamp(left + W, q0, Wp);
   for (int64_t r = 0; r < Hp; ++r) {
     float* row = out + r * Wp * C;
     const int64_t sr = r - top;
@@ -60,66 +72,76 @@ void padImage(const float* img, int64_t H, int64_t W, int64_t C, int64_t top, in
 }
 
 // The filter [kH, kW, inC, outC] with outC padded with zeros to whole vectors:
-// [kH, kW, inC, blocks*8].
+// [kH, kW, inC, blocks*kLanes].
 std::vector<float> packFilter(const float* w, int64_t taps, int64_t inC, int64_t outC) {
-  const int64_t stride = blocksOf(outC) * 8;
+  const int64_t stride = blocksOf(outC) * kLanes;
   std::vector<float> out(taps * inC * stride, 0.f);
   for (int64_t t = 0; t < taps * inC; ++t) std::memcpy(&out[t * stride], w + t * outC, outC * sizeof(float));
   return out;
 }
 
-// y[p][j*8 .. j*8+8) for P pixels in a row and NB output vectors starting at
+// y[p][(ob+j)*kLanes ..) for P pixels in a row and NB output vectors starting at
 // block `ob`: sum over ky of the contiguous run (kx, c) of the padded image.
 template <int P, int NB>
 void forwardTile(const ConvShape& s, const float* xpad, int64_t Wp, const float* wp, int64_t oy, int64_t ox, int64_t ob,
                  float* yimg) {
-  const int64_t C = s.inC, stride = blocksOf(s.outC) * 8, run = s.kW * C, step = s.strideW * C;
-  v8 acc[P][NB];
+  const int64_t C = s.inC, stride = blocksOf(s.outC) * kLanes, run = s.kW * C, step = s.strideW * C;
+  vec acc[P][NB];
   for (int p = 0; p < P; ++p)
-    for (int j = 0; j < NB; ++j) acc[p][j] = v8{};
+    for (int j = 0; j < NB; ++j) acc[p][j] = vec{};
   for (int64_t ky = 0; ky < s.kH; ++ky) {
     const float* xs = xpad + ((oy * s.strideH + ky) * Wp + ox * s.strideW) * C;
-    const float* ws = wp + ky * run * stride + ob * 8;
+    const float* ws = wp + ky * run * stride + ob * kLanes;
     for (int64_t q = 0; q < run; ++q, ws += stride) {
-      v8 w[NB];
-      for (int j = 0; j < NB; ++j) w[j] = load(ws + 8 * j);
+      vec w[NB];
+      for (int j = 0; j < NB; ++j) w[j] = load(ws + kLanes * j);
       for (int p = 0; p < P; ++p) {
-        const v8 xb = splat(xs[p * step + q]);
+        const vec xb = splat(xs[p * step + q]);
         for (int j = 0; j < NB; ++j) acc[p][j] += xb * w[j];
       }
     }
   }
   for (int p = 0; p < P; ++p) {
-    float* y = yimg + (oy * s.outW + ox + p) * s.outC + ob * 8;
+    float* y = yimg + (oy * s.outW + ox + p) * s.outC + ob * kLanes;
     for (int j = 0; j < NB; ++j) {
-      const int64_t left = s.outC - (ob + j) * 8;
-      if (left >= 8) store(y + 8 * j, acc[p][j]);
-      else storePart(y + 8 * j, acc[p][j], left);
+      const int64_t left = s.outC - (ob + j) * kLanes;
+      if (left >= kLanes) store(y + kLanes * j, acc[p][j]);
+      else storePart(y + kLanes * j, acc[p][j], left);
     }
   }
 }
 
-// Pixels per tile for NB output vectors: 12 accumulators, leaving AVX2's other
-// 4 registers for the filter vectors and the broadcast (tiles of 3 pixels x 4
-// vectors spilled and ran at half the speed of 6 x 2 on the reference machine).
+// Calls tile(begin, size) over [0, n) in ceil(n / most) tiles of nearly equal
+// size: a row of 28 pixels in tiles of at most 24 runs as 14 + 14, not 24 + 4,
+// whose short tile has too few accumulators to hide the multiply-add latency.
+template <typename Tile>
+void forEvenTile(int64_t n, int64_t most, Tile tile) {
+  int64_t begin = 0;
+  for (int64_t left = (n + most - 1) / most; left > 0; --left) {
+    const int64_t size = (n - begin + left - 1) / left;
+    tile(begin, size);
+    begin += size;
+  }
+}
+
+// Pixels per tile for NB output vectors: kAccumulators in all, leaving the
+// other registers for the filter vectors and the broadcast (with AVX2, tiles of
+// 3 pixels x 4 vectors spilled and ran at half the speed of 6 x 2).
 template <int NB>
-constexpr int tilePixels() { return 12 / NB; }
+constexpr int tilePixels() { return kAccumulators / NB; }
 
 template <int NB, int P = tilePixels<NB>()>
-void forwardTail(const ConvShape& s, const float* xpad, int64_t Wp, const float* wp, int64_t oy, int64_t ox, int64_t ob,
+void forwardTileN(const ConvShape& s, const float* xpad, int64_t Wp, const float* wp, int64_t oy, int64_t ox, int64_t ob,
                  float* yimg, int64_t n) {
   if constexpr (P > 1) {
-    if (n < P) return forwardTail<NB, P - 1>(s, xpad, Wp, wp, oy, ox, ob, yimg, n);
+    if (n < P) return forwardTileN<NB, P - 1>(s, xpad, Wp, wp, oy, ox, ob, yimg, n);
   }
   forwardTile<P, NB>(s, xpad, Wp, wp, oy, ox, ob, yimg);
 }
 
 template <int NB>
 void forwardRow(const ConvShape& s, const float* xpad, int64_t Wp, const float* wp, int64_t oy, int64_t ob, float* yimg) {
-  constexpr int P = tilePixels<NB>();
-  int64_t ox = 0;
-  for (; ox + P <= s.outW; ox += P) forwardTile<P, NB>(s, xpad, Wp, wp, oy, ox, ob, yimg);
-  if (ox < s.outW) forwardTail<NB>(s, xpad, Wp, wp, oy, ox, ob, yimg, s.outW - ox);
+  forEvenTile(s.outW, tilePixels<NB>(), [&](int64_t ox, int64_t n) { forwardTileN<NB>(s, xpad, Wp, wp, oy, ox, ob, yimg, n); });
 }
 
 // Calls row(xpad, Wp, oy, yimg) for every output row of every image, each
@@ -151,27 +173,31 @@ void forwardWide(const ConvShape& s, const float* x, const float* w, float* y, i
   });
 }
 
-inline float sumLanes(v8 v) { return ((v[0] + v[1]) + (v[2] + v[3])) + ((v[4] + v[5]) + (v[6] + v[7])); }
+inline float sumLanes(vec v) {
+  float total = 0.f;
+  for (int i = 0; i < kLanes; ++i) total += v[i];
+  return total;
+}
 
-// y[p][o] for P pixels and all O (< 8) output channels: dot products over the
-// contiguous run (kx, c) of each filter row, 8 products per vector, summed
+// y[p][o] for P pixels and all O (<= 4) output channels: dot products over the
+// contiguous run (kx, c) of each filter row, kLanes products per vector, summed
 // across lanes at the end. wt is the filter as [O, kH, kW * inC].
 template <int P, int O>
 void narrowTile(const ConvShape& s, const float* xpad, int64_t Wp, const float* wt, int64_t oy, int64_t ox, float* yimg) {
   const int64_t C = s.inC, run = s.kW * C, step = s.strideW * C, perO = s.kH * run;
-  v8 acc[P][O];
+  vec acc[P][O];
   float rest[P][O];
   for (int p = 0; p < P; ++p)
-    for (int o = 0; o < O; ++o) acc[p][o] = v8{}, rest[p][o] = 0.f;
+    for (int o = 0; o < O; ++o) acc[p][o] = vec{}, rest[p][o] = 0.f;
   for (int64_t ky = 0; ky < s.kH; ++ky) {
     const float* xs = xpad + ((oy * s.strideH + ky) * Wp + ox * s.strideW) * C;
     const float* ws = wt + ky * run;
     int64_t q = 0;
-    for (; q + 8 <= run; q += 8) {
-      v8 w[O];
+    for (; q + kLanes <= run; q += kLanes) {
+      vec w[O];
       for (int o = 0; o < O; ++o) w[o] = load(ws + o * perO + q);
       for (int p = 0; p < P; ++p) {
-        const v8 xv = load(xs + p * step + q);
+        const vec xv = load(xs + p * step + q);
         for (int o = 0; o < O; ++o) acc[p][o] += xv * w[o];
       }
     }
@@ -183,25 +209,22 @@ void narrowTile(const ConvShape& s, const float* xpad, int64_t Wp, const float* 
     for (int o = 0; o < O; ++o) yimg[(oy * s.outW + ox + p) * s.outC + o] = sumLanes(acc[p][o]) + rest[p][o];
 }
 
-// 8 accumulators per tile: pixels per tile for O output channels.
+// Pixels per tile for O output channels: two thirds of kAccumulators (8 with AVX2).
 template <int O>
-constexpr int narrowPixels() { return O == 1 ? 8 : O == 2 ? 4 : 2; }
+constexpr int narrowPixels() { return O == 1 ? kAccumulators * 2 / 3 : O == 2 ? kAccumulators / 3 : kAccumulators / 6; }
 
 template <int O, int P = narrowPixels<O>()>
-void narrowTail(const ConvShape& s, const float* xpad, int64_t Wp, const float* wt, int64_t oy, int64_t ox, float* yimg,
+void narrowTileN(const ConvShape& s, const float* xpad, int64_t Wp, const float* wt, int64_t oy, int64_t ox, float* yimg,
                 int64_t n) {
   if constexpr (P > 1) {
-    if (n < P) return narrowTail<O, P - 1>(s, xpad, Wp, wt, oy, ox, yimg, n);
+    if (n < P) return narrowTileN<O, P - 1>(s, xpad, Wp, wt, oy, ox, yimg, n);
   }
   narrowTile<P, O>(s, xpad, Wp, wt, oy, ox, yimg);
 }
 
 template <int O>
 void narrowRow(const ConvShape& s, const float* xpad, int64_t Wp, const float* wt, int64_t oy, float* yimg) {
-  constexpr int P = narrowPixels<O>();
-  int64_t ox = 0;
-  for (; ox + P <= s.outW; ox += P) narrowTile<P, O>(s, xpad, Wp, wt, oy, ox, yimg);
-  if (ox < s.outW) narrowTail<O>(s, xpad, Wp, wt, oy, ox, yimg, s.outW - ox);
+  forEvenTile(s.outW, narrowPixels<O>(), [&](int64_t ox, int64_t n) { narrowTileN<O>(s, xpad, Wp, wt, oy, ox, yimg, n); });
 }
 
 // The forward pass vectorised over the filter's (kx, c) runs, for 1 to 4 output channels.
@@ -210,7 +233,7 @@ void forwardNarrow(const ConvShape& s, const float* x, const float* w, float* y,
   std::vector<float> wt(s.outC * perO);
   for (int64_t o = 0; o < s.outC; ++o)
     for (int64_t t = 0; t < perO; ++t) wt[o * perO + t] = w[t * s.outC + o];
-  const int64_t work = s.batch * s.outH * s.outW * s.outC * (perO / 8 + 1);
+  const int64_t work = s.batch * s.outH * s.outW * s.outC * (perO / kLanes + 1);
   forEachRow(s, x, y, work, threads, [&](const float* xpad, int64_t Wp, int64_t oy, float* yimg) {
     switch (s.outC) {
       case 1: narrowRow<1>(s, xpad, Wp, wt.data(), oy, yimg); break;
@@ -222,48 +245,48 @@ void forwardNarrow(const ConvShape& s, const float* x, const float* w, float* y,
 }
 
 // Up to 4 output channels with runs of at least a vector: the narrow kernel
-// fills every lane where the wide one would fill outC of 8 (flow, 28x28 32->2:
+// fills every lane where the wide one would fill outC of kLanes (flow, 28x28 32->2:
 // 3.2 ms wide on the reference machine).
-bool narrowApplies(const ConvShape& s) { return s.outC <= 4 && s.kW * s.inC >= 8; }
+bool narrowApplies(const ConvShape& s) { return s.outC <= 4 && s.kW * s.inC >= kLanes; }
 
 void forwardAny(const ConvShape& s, const float* x, const float* w, float* y, int threads) {
   if (narrowApplies(s)) forwardNarrow(s, x, w, y, threads);
   else forwardWide(s, x, w, y, threads);
 }
 
-// dw[ky][q0 + i][ob*8 + 8j] += sum over the image's pixels of
-// xpad[pixel shifted by ky rows][q0 + i] * dy[pixel][ob*8 + 8j], where q runs
+// dw[ky][q0 + i][(ob+j)*kLanes ..) += sum over the image's pixels of
+// xpad[pixel shifted by ky rows][q0 + i] * dy[pixel][(ob+j)*kLanes ..), where q runs
 // over a filter row's (kx, c) pairs, contiguous in both xpad and dw (so a
 // layer with 1 or 2 input channels still fills a tile).
 template <int PC, int NB>
 void filterTile(const ConvShape& s, const float* xpad, int64_t Wp, const float* dyp, int64_t dyStride, int64_t ky,
                 int64_t q0, int64_t ob, float* dw) {
-  const int64_t C = s.inC, stride = blocksOf(s.outC) * 8, step = s.strideW * C;
-  v8 acc[PC][NB];
+  const int64_t C = s.inC, stride = blocksOf(s.outC) * kLanes, step = s.strideW * C;
+  vec acc[PC][NB];
   for (int i = 0; i < PC; ++i)
-    for (int j = 0; j < NB; ++j) acc[i][j] = v8{};
+    for (int j = 0; j < NB; ++j) acc[i][j] = vec{};
   for (int64_t oy = 0; oy < s.outH; ++oy) {
     const float* xr = xpad + (oy * s.strideH + ky) * Wp * C + q0;
-    const float* dr = dyp + oy * s.outW * dyStride + ob * 8;
+    const float* dr = dyp + oy * s.outW * dyStride + ob * kLanes;
     for (int64_t ox = 0; ox < s.outW; ++ox, xr += step, dr += dyStride) {
-      v8 d[NB];
-      for (int j = 0; j < NB; ++j) d[j] = load(dr + 8 * j);
+      vec d[NB];
+      for (int j = 0; j < NB; ++j) d[j] = load(dr + kLanes * j);
       for (int i = 0; i < PC; ++i) {
-        const v8 xb = splat(xr[i]);
+        const vec xb = splat(xr[i]);
         for (int j = 0; j < NB; ++j) acc[i][j] += xb * d[j];
       }
     }
   }
-  float* out = dw + (ky * s.kW * C + q0) * stride + ob * 8;
+  float* out = dw + (ky * s.kW * C + q0) * stride + ob * kLanes;
   for (int i = 0; i < PC; ++i)
-    for (int j = 0; j < NB; ++j) store(out + i * stride + 8 * j, load(out + i * stride + 8 * j) + acc[i][j]);
+    for (int j = 0; j < NB; ++j) store(out + i * stride + kLanes * j, load(out + i * stride + kLanes * j) + acc[i][j]);
 }
 
 template <int NB, int PC = tilePixels<NB>()>
-void filterTail(const ConvShape& s, const float* xpad, int64_t Wp, const float* dyp, int64_t dyStride, int64_t ky,
+void filterTileN(const ConvShape& s, const float* xpad, int64_t Wp, const float* dyp, int64_t dyStride, int64_t ky,
                 int64_t q0, int64_t ob, float* dw, int64_t n) {
   if constexpr (PC > 1) {
-    if (n < PC) return filterTail<NB, PC - 1>(s, xpad, Wp, dyp, dyStride, ky, q0, ob, dw, n);
+    if (n < PC) return filterTileN<NB, PC - 1>(s, xpad, Wp, dyp, dyStride, ky, q0, ob, dw, n);
   }
   filterTile<PC, NB>(s, xpad, Wp, dyp, dyStride, ky, q0, ob, dw);
 }
@@ -272,50 +295,46 @@ void filterTail(const ConvShape& s, const float* xpad, int64_t Wp, const float* 
 template <int NB>
 void filterRow(const ConvShape& s, const float* xpad, int64_t Wp, const float* dyp, int64_t dyStride, int64_t ky,
                int64_t ob, float* dw) {
-  constexpr int PC = tilePixels<NB>();
-  const int64_t run = s.kW * s.inC;
-  int64_t q0 = 0;
-  for (; q0 + PC <= run; q0 += PC) filterTile<PC, NB>(s, xpad, Wp, dyp, dyStride, ky, q0, ob, dw);
-  if (q0 < run) filterTail<NB>(s, xpad, Wp, dyp, dyStride, ky, q0, ob, dw, run - q0);
+  forEvenTile(s.kW * s.inC, tilePixels<NB>(), [&](int64_t q0, int64_t n) { filterTileN<NB>(s, xpad, Wp, dyp, dyStride, ky, q0, ob, dw, n); });
 }
 
-// dw[ky][q0 + 8v + lane][o] += sum over the image's pixels of
-// xpad[pixel shifted by ky rows][q0 + 8v + lane] * dy[pixel][o] (q over the
-// filter row's (kx, c) pairs), for CV vectors of q and all O (< 8) output
+// dw[ky][q0 + kLanes*v + lane][o] += sum over the image's pixels of
+// xpad[pixel shifted by ky rows][q0 + kLanes*v + lane] * dy[pixel][o] (q over the
+// filter row's (kx, c) pairs), for CV vectors of q and all O (<= 4) output
 // channels: vectorised over the inputs, for layers with few outputs.
 template <int CV, int O>
 void narrowFilterTile(const ConvShape& s, const float* xpad, int64_t Wp, const float* dyImg, int64_t ky, int64_t q0,
                       float* dw, int64_t dwStride) {
   const int64_t C = s.inC, step = s.strideW * C;
-  v8 acc[CV][O];
+  vec acc[CV][O];
   for (int v = 0; v < CV; ++v)
-    for (int o = 0; o < O; ++o) acc[v][o] = v8{};
+    for (int o = 0; o < O; ++o) acc[v][o] = vec{};
   for (int64_t oy = 0; oy < s.outH; ++oy) {
     const float* xr = xpad + (oy * s.strideH + ky) * Wp * C + q0;
     const float* d = dyImg + oy * s.outW * O;
     for (int64_t ox = 0; ox < s.outW; ++ox, xr += step, d += O) {
-      v8 db[O];
+      vec db[O];
       for (int o = 0; o < O; ++o) db[o] = splat(d[o]);
       for (int v = 0; v < CV; ++v) {
-        const v8 xv = load(xr + 8 * v);
+        const vec xv = load(xr + kLanes * v);
         for (int o = 0; o < O; ++o) acc[v][o] += xv * db[o];
       }
     }
   }
   float* out = dw + (ky * s.kW * C + q0) * dwStride;
   for (int v = 0; v < CV; ++v)
-    for (int lane = 0; lane < 8; ++lane)
-      for (int o = 0; o < O; ++o) out[(8 * v + lane) * dwStride + o] += acc[v][o][lane];
+    for (int lane = 0; lane < kLanes; ++lane)
+      for (int o = 0; o < O; ++o) out[(kLanes * v + lane) * dwStride + o] += acc[v][o][lane];
 }
 
 template <int O>
 void narrowFilterRow(const ConvShape& s, const float* xpad, int64_t Wp, const float* dyImg, int64_t ky, float* dw,
                      int64_t dwStride) {
-  constexpr int CV = 8 / O;  // 8 accumulators
+  constexpr int CV = kAccumulators * 2 / 3 / O;
   const int64_t run = s.kW * s.inC;
   int64_t q0 = 0;
-  for (; q0 + 8 * CV <= run; q0 += 8 * CV) narrowFilterTile<CV, O>(s, xpad, Wp, dyImg, ky, q0, dw, dwStride);
-  for (; q0 < run; q0 += 8) narrowFilterTile<1, O>(s, xpad, Wp, dyImg, ky, q0, dw, dwStride);
+  for (; q0 + kLanes * CV <= run; q0 += kLanes * CV) narrowFilterTile<CV, O>(s, xpad, Wp, dyImg, ky, q0, dw, dwStride);
+  for (; q0 < run; q0 += kLanes) narrowFilterTile<1, O>(s, xpad, Wp, dyImg, ky, q0, dw, dwStride);
 }
 
 }  // namespace
@@ -329,7 +348,61 @@ void directConvForward(const ConvShape& s, const float* x, const float* w, float
   forwardAny(s, x, w, y, threads);
 }
 
+namespace {
+
+// floor(a / b) for b > 0 and any a.
+int64_t floorDiv(int64_t a, int64_t b) { return a >= 0 ? a / b : -((-a + b - 1) / b); }
+
+// The input gradient of a strided layer as stride^2 stride-1 convolutions, one
+// per phase (ry, rx) of the input pixels (the sub-pixel decomposition):
+// with r = iy + padTop = s*qy + ry, only taps ky = ry + s*m reach input row
+// iy, from dy row qy - m, so
+//   dx[s*qy + ry - padTop, s*qx + rx - padLeft, c]
+//     = sum over (m, n, o) of dy[qy - m, qx - n, o] * w[ry + s*m, rx + s*n, c, o],
+// a stride-1 correlation of dy with the phase's taps, rotated, over Ky x Kx.
+// Each phase runs on the direct forward kernels into a buffer that is then
+// copied to its pixels of dx; no column matrix, no zero taps multiplied.
+void backpropInputStrided(const ConvShape& s, const float* dy, const float* w, float* dx, int threads) {
+  for (int64_t ry = 0; ry < s.strideH; ++ry)
+    for (int64_t rx = 0; rx < s.strideW; ++rx) {
+      // input rows iy = s*qy + ry - padTop for qy in [qy0, qy1), likewise columns
+      const int64_t qy0 = -floorDiv(ry - s.padTop, s.strideH), qy1 = -floorDiv(ry - s.padTop - s.inH, s.strideH);
+      const int64_t qx0 = -floorDiv(rx - s.padLeft, s.strideW), qx1 = -floorDiv(rx - s.padLeft - s.inW, s.strideW);
+      if (qy1 <= qy0 || qx1 <= qx0) continue;
+      const int64_t Ky = ry < s.kH ? (s.kH - ry + s.strideH - 1) / s.strideH : 0;
+      const int64_t Kx = rx < s.kW ? (s.kW - rx + s.strideW - 1) / s.strideW : 0;
+      ConvShape t = s;
+      t.inH = s.outH, t.inW = s.outW, t.inC = s.outC, t.outC = s.inC, t.outH = qy1 - qy0, t.outW = qx1 - qx0;
+      t.kH = Ky, t.kW = Kx, t.strideH = 1, t.strideW = 1;
+      t.padTop = Ky - 1 - qy0, t.padLeft = Kx - 1 - qx0;
+      const int64_t size = t.batch * t.outH * t.outW * t.outC;
+      float* phase = scratch(kPhase, size);  // [B, qy1-qy0, qx1-qx0, inC], this (the calling) thread's
+      if (Ky == 0 || Kx == 0) std::memset(phase, 0, size * sizeof(float));  // no tap reaches these pixels
+      else {
+        std::vector<float> taps(Ky * Kx * s.outC * s.inC);  // [Ky, Kx, outC, inC], rotated
+        for (int64_t m = 0; m < Ky; ++m)
+          for (int64_t n = 0; n < Kx; ++n) {
+            const float* src = w + ((ry + s.strideH * (Ky - 1 - m)) * s.kW + rx + s.strideW * (Kx - 1 - n)) * s.inC * s.outC;
+            float* dst = &taps[(m * Kx + n) * s.outC * s.inC];
+            for (int64_t c = 0; c < s.inC; ++c)
+              for (int64_t o = 0; o < s.outC; ++o) dst[o * s.inC + c] = src[c * s.outC + o];
+          }
+        forwardAny(t, dy, taps.data(), phase, threads);
+      }
+      for (int64_t b = 0; b < s.batch; ++b)
+        for (int64_t qy = qy0; qy < qy1; ++qy)
+          for (int64_t qx = qx0; qx < qx1; ++qx) {
+            const int64_t iy = s.strideH * qy + ry - s.padTop, ix = s.strideW * qx + rx - s.padLeft;
+            std::memcpy(dx + ((b * s.inH + iy) * s.inW + ix) * s.inC,
+                        &phase[((b * t.outH + qy - qy0) * t.outW + qx - qx0) * s.inC], s.inC * sizeof(float));
+          }
+    }
+}
+
+}  // namespace
+
 void directConvBackpropInput(const ConvShape& s, const float* dy, const float* w, float* dx, int threads) {
+  if (s.strideH != 1 || s.strideW != 1) return backpropInputStrided(s, dy, w, dx, threads);
   // dx[iy, ix, c] = sum over (ky, kx, o) of dy[iy + padTop - ky, ix + padLeft - kx, o] * w[ky, kx, c, o]:
   // a forward convolution of dy with w'[ky', kx', o, c] = w[kH-1-ky', kW-1-kx', c, o].
   ConvShape t = s;
@@ -348,11 +421,11 @@ void directConvBackpropInput(const ConvShape& s, const float* dy, const float* w
 
 void directConvBackpropFilter(const ConvShape& s, const float* x, const float* dy, float* dw, int threads) {
   const int64_t Hp = paddedExtent(s.outH, s.strideH, s.kH), Wp = paddedExtent(s.outW, s.strideW, s.kW);
-  const int64_t blocks = blocksOf(s.outC), stride = blocks * 8;
+  const int64_t blocks = blocksOf(s.outC), stride = blocks * kLanes;
   const int64_t taps = s.kH * s.kW;
   // few output channels and whole vectors of input channels: vectorise over the inputs
-  const bool narrow = s.outC <= 4 && (s.kW * s.inC) % 8 == 0;
-  const bool packDy = !narrow && s.outC % 8 != 0;
+  const bool narrow = s.outC <= 4 && (s.kW * s.inC) % kLanes == 0;
+  const bool packDy = !narrow && s.outC % kLanes != 0;
   std::vector<float> total(taps * s.inC * stride, 0.f);
   std::mutex totalLock;
   const int64_t work = s.batch * s.outH * s.outW * taps * s.inC * blocks;

@@ -28,7 +28,7 @@ class Scratch {
 };
 
 // Slots so that nested users on one thread do not share a buffer.
-enum ScratchSlot { kPackA = 0, kPackB, kCols, kPadded, kFilterAcc, kDyPacked, kSlots };
+enum ScratchSlot { kPackA = 0, kPackB, kCols, kPadded, kFilterAcc, kDyPacked, kPhase, kSlots };
 inline float* scratch(ScratchSlot slot, size_t n) {
   thread_local Scratch slots[kSlots];
   return slots[slot].get(n);

@@ -79,10 +79,19 @@ describe.each(backends)('%s kernels match cpu', (backend) => {
     { x: [2, 7, 9, 9], f: [2, 2, 9, 11], s: 1, pad: 'same' },
     { x: [2, 5, 15, 17], f: [3, 3, 17, 2], s: 1, pad: 'valid' },
     { x: [2, 4, 3, 16], f: [3, 3, 16, 16], s: 1, pad: 'same' },
+    // rows longer than the widest tile (24 pixels with AVX-512), channels in one
+    // and in three vectors of 16 with a partial last one
+    { x: [2, 4, 28, 3], f: [3, 3, 3, 9], s: 1, pad: 'same' },
+    { x: [2, 5, 30, 6], f: [3, 3, 6, 40], s: 1, pad: 'same' },
     // 1 to 4 output channels: vectorised over the filter's runs (forward) and input channels (filter gradient)
     { x: [2, 9, 7, 24], f: [3, 3, 24, 3], s: 1, pad: 'same' },
     { x: [2, 10, 9, 8], f: [3, 3, 8, 1], s: 2, pad: 'same' },
     { x: [3, 8, 8, 32], f: [3, 3, 32, 2], s: 1, pad: 'same' },
+    // strided input gradients by phase (sub-pixel): a DCGAN layer, a kernel narrower than its stride
+    // (phases no tap reaches), padding larger than a phase's taps
+    { x: [2, 14, 14, 8], f: [4, 4, 8, 20], s: 2, pad: 'same' },
+    { x: [2, 9, 11, 3], f: [2, 2, 3, 4], s: [2, 3], pad: 'valid' },
+    { x: [2, 8, 8, 5], f: [2, 2, 5, 6], s: 2, pad: 1 },
     // enough work to split the images over the backend's threads
     { x: [5, 20, 20, 16], f: [3, 3, 16, 24], s: 1, pad: 'same' },
   ];

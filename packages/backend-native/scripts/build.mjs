@@ -5,6 +5,7 @@ import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { cpus } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -43,8 +44,14 @@ for (const f of sources) hash.update(f).update(readFileSync(join(root, f)));
 // first build must rebuild with it (the addon would otherwise keep the bundled GEMM).
 const detect = (...args) =>
   spawnSync(process.execPath, [join(root, 'scripts', 'detect-openblas.cjs'), ...args], { encoding: 'utf8' }).stdout ?? '';
+// -march=native compiles for this CPU's instruction sets (AVX-512 or AVX2 kernels):
+// a checkout moved to another CPU, or extra CXXFLAGS, must rebuild.
+const cpuFlags = existsSync('/proc/cpuinfo') ? (/^flags\s*:(.*)$/m.exec(readFileSync('/proc/cpuinfo', 'utf8'))?.[1] ?? '') : '';
 hash
   .update(process.version)
+  .update(cpus()[0]?.model ?? '')
+  .update(cpuFlags)
+  .update(process.env.CXXFLAGS ?? '')
   .update(process.env.CURTAIN_NO_OPENBLAS ?? '')
   .update(detect())
   .update(detect('--include'));

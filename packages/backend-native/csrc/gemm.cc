@@ -1,6 +1,7 @@
 // GEMM dispatch between the system OpenBLAS and the bundled kernel.
 #include "gemm.h"
 
+#include "conv_direct.h"
 #include "parallel.h"
 
 #ifdef CURTAIN_OPENBLAS
@@ -46,6 +47,7 @@ GemmArgs columnsOf(const GemmArgs& g, int64_t c0, int64_t c1) {
 
 void gemm(const GemmArgs& g, bool useBlas, int threads) {
   if (g.M <= 0 || g.N <= 0) return;
+  if (g.K > 0 && directGemm(g, threads)) return;
 #ifdef CURTAIN_OPENBLAS
   if (useBlas) {
     // OpenBLAS always runs on one thread; a large product is split over

@@ -8,7 +8,7 @@
 namespace curtain {
 
 // Below this many elements an elementwise pass runs on one thread.
-constexpr int64_t kParallelMin = 1 << 17;
+constexpr int64_t kParallelMin = 1 << 19;
 
 inline int pickThreads(int threads, int64_t work, int64_t minWork = kParallelMin) {
   if (threads < 1) threads = 1;

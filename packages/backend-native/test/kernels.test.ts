@@ -27,6 +27,13 @@ describe.each(backends)('%s kernels match cpu', (backend) => {
       [[256, 300], [300, 64], false, false],
       [[64, 200], [300, 200], false, true],
       [[3001, 9], [3001, 32], true, false],
+      // A^T B over many products on the filter-gradient tiles (conv_direct.cc directGemm):
+      // widths in whole vectors and widths that need B padded to whole vectors, and enough
+      // products to split them over the backend's threads
+      [[2000, 24], [2000, 40], true, false],
+      [[2500, 32], [2500, 32], true, false],
+      [[2, 400, 7], [2, 400, 64], true, false],
+      [[20000, 32], [20000, 48], true, false],
     ];
     for (const [sa, sb, ta, tb] of cases) {
       const err = compareWithCpu(backend, [input(sa, seed++), input(sb, seed++)], (a, b) => tf.matMul(a, b, ta, tb));

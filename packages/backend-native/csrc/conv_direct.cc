@@ -15,6 +15,7 @@
 #include <algorithm>
 #include <cstring>
 #include <mutex>
+#include <utility>
 #include <vector>
 
 #include "parallel.h"
@@ -38,7 +39,13 @@ typedef float vecu __attribute__((vector_size(4 * kLanes), aligned(4)));  // una
 
 inline vec load(const float* p) { return *reinterpret_cast<const vecu*>(p); }
 inline void store(float* p, vec v) { *reinterpret_cast<vecu*>(p) = v; }
-inline vec splat(float x) { return vec{} + x; }
+// x in every lane. (vec{} + x compiled to a scalar add of +0.0, which GCC may
+// not drop, before each broadcast: half the speed of one-vector tiles.)
+template <size_t... Lane>
+inline vec splatLanes(float x, std::index_sequence<Lane...>) {
+  return vec{((void)Lane, x)...};
+}
+inline vec splat(float x) { return splatLanes(x, std::make_index_sequence<kLanes>()); }
 // Stores the first n (< kLanes) lanes of v.
 inline void storePart(float* p, vec v, int64_t n) {
   for (int64_t i = 0; i < n; ++i) p[i] = v[i];
@@ -160,12 +167,72 @@ void forEachRow(const ConvShape& s, const float* x, float* y, int64_t work, int 
 }
 
 // The forward pass vectorised over output channels (filter [kH, kW, inC, outC]).
+// Output rows oy and oy + 1 of a stride-1 layer with one vector of output
+// channels, P pixels each: input row oy + r feeds row oy through filter row r
+// and row oy + 1 through filter row r - 1, so each broadcast input value serves
+// two multiply-adds where a one-row tile gives it one (the loads of the
+// broadcasts, not the multiply-adds, bound a one-vector tile).
+template <int P>
+void pairTile(const ConvShape& s, const float* xpad, int64_t Wp, const float* wp, int64_t oy, int64_t ox, float* yimg) {
+  const int64_t C = s.inC, stride = kLanes, run = s.kW * C;
+  vec top[P], bottom[P];
+  for (int p = 0; p < P; ++p) top[p] = vec{}, bottom[p] = vec{};
+  for (int64_t r = 0; r <= s.kH; ++r) {
+    const float* xs = xpad + ((oy + r) * Wp + ox) * C;
+    const float* w0 = wp + r * run * stride;        // filter row r, for output row oy
+    const float* w1 = wp + (r - 1) * run * stride;  // filter row r - 1, for output row oy + 1
+    if (r == 0) {
+      for (int64_t q = 0; q < run; ++q) {
+        const vec a = load(w0 + q * stride);
+        for (int p = 0; p < P; ++p) top[p] += splat(xs[p * C + q]) * a;
+      }
+    } else if (r == s.kH) {
+      for (int64_t q = 0; q < run; ++q) {
+        const vec b = load(w1 + q * stride);
+        for (int p = 0; p < P; ++p) bottom[p] += splat(xs[p * C + q]) * b;
+      }
+    } else {
+      for (int64_t q = 0; q < run; ++q) {
+        const vec a = load(w0 + q * stride), b = load(w1 + q * stride);
+        for (int p = 0; p < P; ++p) {
+          const vec xb = splat(xs[p * C + q]);
+          top[p] += xb * a;
+          bottom[p] += xb * b;
+        }
+      }
+    }
+  }
+  for (int p = 0; p < P; ++p) {
+    float* y0 = yimg + (oy * s.outW + ox + p) * s.outC;
+    float* y1 = y0 + s.outW * s.outC;
+    if (s.outC == kLanes) store(y0, top[p]), store(y1, bottom[p]);
+    else storePart(y0, top[p], s.outC), storePart(y1, bottom[p], s.outC);
+  }
+}
+
+template <int P = kAccumulators / 2>
+void pairTileN(const ConvShape& s, const float* xpad, int64_t Wp, const float* wp, int64_t oy, int64_t ox, float* yimg,
+               int64_t n) {
+  if constexpr (P > 1) {
+    if (n < P) return pairTileN<P - 1>(s, xpad, Wp, wp, oy, ox, yimg, n);
+  }
+  pairTile<P>(s, xpad, Wp, wp, oy, ox, yimg);
+}
+
 void forwardWide(const ConvShape& s, const float* x, const float* w, float* y, int threads) {
   const std::vector<float> packed = packFilter(w, s.kH * s.kW, s.inC, s.outC);
   const float* wp = packed.data();
   const int64_t blocks = blocksOf(s.outC);
   const int64_t work = s.batch * s.outH * s.outW * s.kH * s.kW * s.inC * blocks;
+  const bool pairs = blocks == 1 && s.strideH == 1 && s.strideW == 1;
   forEachRow(s, x, y, work, threads, [&](const float* xpad, int64_t Wp, int64_t oy, float* yimg) {
+    if (pairs) {  // rows in pairs: the odd rows were written with the even ones
+      if (oy % 2 == 1) return;
+      if (oy + 1 < s.outH) {
+        forEvenTile(s.outW, kAccumulators / 2, [&](int64_t ox, int64_t n) { pairTileN(s, xpad, Wp, wp, oy, ox, yimg, n); });
+        return;
+      }
+    }
     for (int64_t ob = 0; ob < blocks; ob += 2) {
       if (blocks - ob == 1) forwardRow<1>(s, xpad, Wp, wp, oy, ob, yimg);
       else forwardRow<2>(s, xpad, Wp, wp, oy, ob, yimg);

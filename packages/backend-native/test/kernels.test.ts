@@ -89,6 +89,9 @@ describe.each(backends)('%s kernels match cpu', (backend) => {
     // rows longer than the widest tile (24 pixels with AVX-512), channels in one
     // and in three vectors of 16 with a partial last one
     { x: [2, 4, 28, 3], f: [3, 3, 3, 9], s: 1, pad: 'same' },
+    // one vector of outputs in row pairs (an odd number of rows leaves one row alone), 16 exactly
+    { x: [2, 7, 30, 16], f: [3, 3, 16, 16], s: 1, pad: 'same' },
+    { x: [2, 6, 5, 4], f: [2, 4, 4, 6], s: 1, pad: 'valid' },
     { x: [2, 5, 30, 6], f: [3, 3, 6, 40], s: 1, pad: 'same' },
     // 1 to 4 output channels: vectorised over the filter's runs (forward) and input channels (filter gradient)
     { x: [2, 9, 7, 24], f: [3, 3, 24, 3], s: 1, pad: 'same' },

@@ -349,6 +349,58 @@ void filterTile(const ConvShape& s, const float* xpad, int64_t Wp, const float* 
     for (int j = 0; j < NB; ++j) store(out + i * stride + kLanes * j, load(out + i * stride + kLanes * j) + acc[i][j]);
 }
 
+// Filter rows ky and ky + 1 of a stride-1 layer with one vector of output
+// channels, for PC of a row's (kx, c) pairs: image row r meets dy row r - ky
+// through filter row ky and dy row r - ky - 1 through filter row ky + 1, so
+// each broadcast input value serves two multiply-adds (as in pairTile).
+template <int PC>
+void filterPairTile(const ConvShape& s, const float* xpad, int64_t Wp, const float* dyp, int64_t dyStride, int64_t ky,
+                    int64_t q0, float* dw) {
+  const int64_t C = s.inC;
+  vec upper[PC], lower[PC];  // filter rows ky and ky + 1
+  for (int i = 0; i < PC; ++i) upper[i] = vec{}, lower[i] = vec{};
+  for (int64_t r = ky; r <= ky + s.outH; ++r) {
+    const float* xr = xpad + r * Wp * C + q0;
+    const float* d0 = dyp + (r - ky) * s.outW * dyStride;      // dy row r - ky, for filter row ky
+    const float* d1 = dyp + (r - ky - 1) * s.outW * dyStride;  // dy row r - ky - 1, for filter row ky + 1
+    if (r == ky) {
+      for (int64_t ox = 0; ox < s.outW; ++ox, xr += C, d0 += dyStride) {
+        const vec a = load(d0);
+        for (int i = 0; i < PC; ++i) upper[i] += splat(xr[i]) * a;
+      }
+    } else if (r == ky + s.outH) {
+      for (int64_t ox = 0; ox < s.outW; ++ox, xr += C, d1 += dyStride) {
+        const vec b = load(d1);
+        for (int i = 0; i < PC; ++i) lower[i] += splat(xr[i]) * b;
+      }
+    } else {
+      for (int64_t ox = 0; ox < s.outW; ++ox, xr += C, d0 += dyStride, d1 += dyStride) {
+        const vec a = load(d0), b = load(d1);
+        for (int i = 0; i < PC; ++i) {
+          const vec xb = splat(xr[i]);
+          upper[i] += xb * a;
+          lower[i] += xb * b;
+        }
+      }
+    }
+  }
+  const int64_t rowStride = s.kW * C * kLanes;  // one filter row of the [kH, kW * inC, kLanes] accumulator
+  float* out = dw + (ky * s.kW * C + q0) * kLanes;
+  for (int i = 0; i < PC; ++i) {
+    store(out + i * kLanes, load(out + i * kLanes) + upper[i]);
+    store(out + rowStride + i * kLanes, load(out + rowStride + i * kLanes) + lower[i]);
+  }
+}
+
+template <int PC = kAccumulators / 2>
+void filterPairTileN(const ConvShape& s, const float* xpad, int64_t Wp, const float* dyp, int64_t dyStride, int64_t ky,
+                     int64_t q0, float* dw, int64_t n) {
+  if constexpr (PC > 1) {
+    if (n < PC) return filterPairTileN<PC - 1>(s, xpad, Wp, dyp, dyStride, ky, q0, dw, n);
+  }
+  filterPairTile<PC>(s, xpad, Wp, dyp, dyStride, ky, q0, dw);
+}
+
 template <int NB, int PC = tilePixels<NB>()>
 void filterTileN(const ConvShape& s, const float* xpad, int64_t Wp, const float* dyp, int64_t dyStride, int64_t ky,
                 int64_t q0, int64_t ob, float* dw, int64_t n) {
@@ -551,6 +603,7 @@ void directConvBackpropFilter(const ConvShape& s, const float* x, const float* d
   // few output channels and whole vectors of input channels: vectorise over the inputs
   const bool narrow = s.outC <= 4 && (s.kW * s.inC) % kLanes == 0;
   const bool packDy = !narrow && s.outC % kLanes != 0;
+  const bool pairs = !narrow && blocks == 1 && s.strideH == 1 && s.strideW == 1;
   std::vector<float> total(taps * s.inC * stride, 0.f);
   std::mutex totalLock;
   const int64_t work = s.batch * s.outH * s.outW * taps * s.inC * blocks;
@@ -577,11 +630,18 @@ void directConvBackpropFilter(const ConvShape& s, const float* x, const float* d
         for (int64_t p = 0; p < s.outH * s.outW; ++p) std::memcpy(&dyp[p * stride], dyImg + p * s.outC, s.outC * sizeof(float));
       const float* d = packDy ? dyp : dyImg;
       const int64_t dyStride = packDy ? stride : s.outC;
-      for (int64_t ky = 0; ky < s.kH; ++ky)
+      for (int64_t ky = 0; ky < s.kH; ++ky) {
+        if (pairs && ky + 1 < s.kH) {  // filter rows in pairs: ky + 1 is done with ky
+          forEvenTile(s.kW * s.inC, kAccumulators / 2,
+                      [&](int64_t q0, int64_t n) { filterPairTileN(s, pad, Wp, d, dyStride, ky, q0, acc, n); });
+          ++ky;
+          continue;
+        }
         for (int64_t ob = 0; ob < blocks; ob += 2) {
           if (blocks - ob == 1) filterRow<1>(s, pad, Wp, d, dyStride, ky, ob, acc);
           else filterRow<2>(s, pad, Wp, d, dyStride, ky, ob, acc);
         }
+      }
     }
     std::lock_guard<std::mutex> hold(totalLock);
     for (size_t i = 0; i < total.size(); ++i) total[i] += acc[i];

@@ -7,9 +7,11 @@
 // output channels accumulates over (ky, kx, c) straight from it (a vector: 16
 // channels with AVX-512, 8 with AVX2).
 // The input gradient is the same forward pass over dy with the filter rotated
-// by 180 degrees and its channel axes swapped (stride 1 only: a strided
-// layer's input gradient stays with im2col); the filter gradient accumulates
-// a tile of input channels x output channels over every pixel of an image.
+// by 180 degrees and its channel axes swapped (a strided layer: one such pass
+// per output phase); the filter gradient accumulates a tile of input channels
+// x output channels over every pixel of an image. Layers with one vector of
+// outputs take output (or filter) rows in pairs; the filter-gradient tiles
+// also serve A^T B products of tall, narrow matrices (directGemm).
 #include "conv_direct.h"
 
 #include <algorithm>

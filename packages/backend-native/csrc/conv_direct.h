@@ -5,8 +5,8 @@
 
 namespace curtain {
 
-// Dilation 1 and padding smaller than the kernel: the shapes the direct forward and
-// filter-gradient kernels handle; the input gradient also needs stride 1.
+// Dilation 1 and padding smaller than the kernel: the shapes the direct forward,
+// input-gradient and filter-gradient kernels handle.
 bool directConvApplies(const ConvShape& s);
 void directConvForward(const ConvShape& s, const float* x, const float* w, float* y, int threads);
 void directConvBackpropInput(const ConvShape& s, const float* dy, const float* w, float* dx, int threads);

@@ -458,14 +458,24 @@ void narrowFilterTile(const ConvShape& s, const float* xpad, int64_t Wp, const f
       for (int o = 0; o < O; ++o) out[(kLanes * v + lane) * dwStride + o] += acc[v][o][lane];
 }
 
+template <int O, int CV = kAccumulators * 2 / 3 / O>
+void narrowFilterTileN(const ConvShape& s, const float* xpad, int64_t Wp, const float* dyImg, int64_t ky, int64_t q0,
+                       float* dw, int64_t dwStride, int64_t n) {
+  if constexpr (CV > 1) {
+    if (n < CV) return narrowFilterTileN<O, CV - 1>(s, xpad, Wp, dyImg, ky, q0, dw, dwStride, n);
+  }
+  narrowFilterTile<CV, O>(s, xpad, Wp, dyImg, ky, q0, dw, dwStride);
+}
+
+// A filter row's run in near-equal tiles of whole vectors (a run of 6 vectors
+// as one tile of 6, where tiles of at most 8 used to leave it 6 tiles of 1,
+// each a pass over the image with O accumulators).
 template <int O>
 void narrowFilterRow(const ConvShape& s, const float* xpad, int64_t Wp, const float* dyImg, int64_t ky, float* dw,
                      int64_t dwStride) {
-  constexpr int CV = kAccumulators * 2 / 3 / O;
-  const int64_t run = s.kW * s.inC;
-  int64_t q0 = 0;
-  for (; q0 + kLanes * CV <= run; q0 += kLanes * CV) narrowFilterTile<CV, O>(s, xpad, Wp, dyImg, ky, q0, dw, dwStride);
-  for (; q0 < run; q0 += kLanes) narrowFilterTile<1, O>(s, xpad, Wp, dyImg, ky, q0, dw, dwStride);
+  forEvenTile(s.kW * s.inC / kLanes, kAccumulators * 2 / 3 / O, [&](int64_t v0, int64_t n) {
+    narrowFilterTileN<O>(s, xpad, Wp, dyImg, ky, v0 * kLanes, dw, dwStride, n);
+  });
 }
 
 }  // namespace

@@ -97,6 +97,8 @@ describe.each(backends)('%s kernels match cpu', (backend) => {
     { x: [2, 9, 7, 24], f: [3, 3, 24, 3], s: 1, pad: 'same' },
     { x: [2, 10, 9, 8], f: [3, 3, 8, 1], s: 2, pad: 'same' },
     { x: [3, 8, 8, 32], f: [3, 3, 32, 2], s: 1, pad: 'same' },
+    // a filter row of more vectors than one narrow filter-gradient tile holds
+    { x: [2, 6, 6, 32], f: [3, 3, 32, 4], s: 1, pad: 'same' },
     // strided input gradients by phase (sub-pixel): a DCGAN layer, a kernel narrower than its stride
     // (phases no tap reaches), padding larger than a phase's taps
     { x: [2, 14, 14, 8], f: [4, 4, 8, 20], s: 2, pad: 'same' },

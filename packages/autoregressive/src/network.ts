@@ -11,7 +11,7 @@
  * The head is two 1x1 convs to a 256-way (config.levels) softmax per pixel.
  */
 import { tf } from '@curtain/core';
-import { gatedTanh, type Init, type Layer, type ParamStore, pointwise } from '@curtain/nn';
+import { gatedTanh, type Init, type Layer, type ParamStore, pointwise, relu } from '@curtain/nn';
 import { horizontalConv, shiftDown, shiftRight, verticalConv } from './causal.ts';
 import type { PixelCnnConfig } from './config.ts';
 
@@ -81,7 +81,7 @@ export class PixelCnnNetwork {
 
   /** Unnormalised log-probabilities of each level: features [..., F] -> [..., levels]. */
   logitsFromFeatures(h: tf.Tensor4D): tf.Tensor4D {
-    const a = tf.relu(this.hidden.apply(tf.relu(h))); // [B, H, W, F]
+    const a = relu(this.hidden.apply(relu(h))); // [B, H, W, F]
     return this.toLogits.apply(a); // [B, H, W, levels]
   }
 

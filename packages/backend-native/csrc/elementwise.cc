@@ -18,6 +18,7 @@ inline float bop(float a, float b) {
   else if constexpr (OP == kDiv) return a / b;
   else if constexpr (OP == kMax) return (a > b || a != a) ? a : b;
   else if constexpr (OP == kMin) return (a < b || a != a) ? a : b;
+  else if constexpr (OP == kReluGrad) return a * (b > 0.f ? 1.f : (b != b ? b : 0.f));
   else { float d = a - b; return d * d; }
 }
 
@@ -173,6 +174,7 @@ void binary(int op, const float* a, std::vector<int64_t> aShape, const float* b,
     case kDiv: runPlan<kDiv>(p, a, b, out, threads, aliased); break;
     case kMax: runPlan<kMax>(p, a, b, out, threads, aliased); break;
     case kMin: runPlan<kMin>(p, a, b, out, threads, aliased); break;
+    case kReluGrad: runPlan<kReluGrad>(p, a, b, out, threads, aliased); break;
     default: runPlan<kSqDiff>(p, a, b, out, threads, aliased); break;
   }
 }

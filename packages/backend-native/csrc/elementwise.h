@@ -5,7 +5,8 @@
 
 namespace curtain {
 
-enum BinaryOp { kAdd = 0, kSub, kMul, kDiv, kMax, kMin, kSqDiff };
+// kReluGrad: a = dy, b = x of relu(x): dy * step(x), step(NaN) = NaN (tfjs's Relu gradient).
+enum BinaryOp { kAdd = 0, kSub, kMul, kDiv, kMax, kMin, kSqDiff, kReluGrad };
 enum UnaryOp {
   kSqrt = 0, kSquare, kExp, kLog, kRelu, kStep, kSigmoid, kTanh, kLeakyRelu, kNeg,
   kAbs, kReciprocal, kRsqrt, kSoftplus, kRelu6, kElu, kLinear, kLog1p

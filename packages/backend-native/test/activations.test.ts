@@ -1,7 +1,7 @@
-// Fused SiLU and gate kernels: forward against the composed tfjs ops on cpu,
+// Fused SiLU, gate and ReLU kernels: forward against the composed tfjs ops on cpu,
 // each gradient kernel against central differences of its forward kernel.
 import { describe, expect, it } from 'vitest';
-import { CURTAIN_GATE, CURTAIN_GATE_GRAD, CURTAIN_SILU, CURTAIN_SILU_GRAD } from '../src/index.ts';
+import { CURTAIN_GATE, CURTAIN_GATE_GRAD, CURTAIN_RELU, CURTAIN_RELU_GRAD, CURTAIN_SILU, CURTAIN_SILU_GRAD } from '../src/index.ts';
 import { compareWithCpu, input, nativeBackends, rand, runOn, tf } from './helpers.ts';
 
 const backends = nativeBackends();
@@ -24,6 +24,13 @@ const cases = [
       const [a, b] = tf.split(x, 2, -1);
       return tf.mul(tf.tanh(a), tf.sigmoid(b));
     },
+  },
+  {
+    name: 'ReLU',
+    kernel: CURTAIN_RELU,
+    grad: CURTAIN_RELU_GRAD,
+    shape: [2, 3, 3, 4],
+    composed: (x: tf.Tensor) => tf.relu(x),
   },
 ];
 
@@ -60,6 +67,7 @@ describe.each(backends)('%s fused activations', (backend) => {
       const grad = tf.tidy(() => run(c.grad, { x: tf.tensor(x, c.shape), dy: tf.tensor(w, yShape) }).dataSync());
       const eps = 1e-2;
       for (let i = 0; i < x.length; i += 5) {
+        if (Math.abs(x[i]) < 2 * eps) continue; // ReLU's kink: no central difference there
         const up = x.slice();
         const down = x.slice();
         up[i] += eps;
@@ -69,11 +77,21 @@ describe.each(backends)('%s fused activations', (backend) => {
     });
   }
 
+  it(`${CURTAIN_RELU_GRAD} equals tfjs's Relu gradient at zero, negatives and NaN`, () => {
+    const x = { values: Float32Array.from([-1, 0, 2, Number.NaN, 1e-30, -0]), shape: [6] };
+    const dy = { values: Float32Array.from([3, 3, 3, 3, 3, 3]), shape: [6] };
+    const want = runOn('cpu', [x, dy], (a, b) => tf.grad((v: tf.Tensor) => tf.relu(v))(a, b))[0];
+    const got = runOn(backend, [x, dy], (a, b) => run(CURTAIN_RELU_GRAD, { x: a, dy: b }))[0];
+    expect(Array.from(got.values)).toEqual(Array.from(want.values));
+    expect(Array.from(want.values)).toEqual([0, 0, 3, Number.NaN, 3, 0]);
+  });
+
   it('reject an odd gate width and a mismatched dy, naming the kernel', () => {
     tf.setBackend(backend);
     tf.tidy(() => {
       expect(() => run(CURTAIN_GATE, { x: tf.zeros([2, 3]) })).toThrow(/CurtainGate: last axis of x must be even/);
       expect(() => run(CURTAIN_SILU_GRAD, { x: tf.zeros([4]), dy: tf.zeros([3]) })).toThrow(/CurtainSiluGrad: dy has 3 values/);
+      expect(() => run(CURTAIN_RELU_GRAD, { x: tf.zeros([4]), dy: tf.zeros([3]) })).toThrow(/CurtainReluGrad: dy has 3 values/);
     });
   });
 });

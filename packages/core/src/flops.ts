@@ -19,12 +19,20 @@ import { tf } from './tf.ts';
  *   log-softmax and one-hot pick they replace, per logit: forward 7 (max, sub,
  *   exp, sum, sub of log-softmax; multiply and sum of the pick), gradient 6;
  *   fused SiLU 2 per element (sigmoid, multiply), its gradient 6; the fused
- *   PixelCNN gate 3 per output (tanh, sigmoid, multiply), its gradient 8.
+ *   PixelCNN gate 3 per output (tanh, sigmoid, multiply), its gradient 8;
+ *   fused ReLU 1 per element, its gradient 2 (tfjs's Step and Multiply).
  */
 export const ADAM_FLOPS_PER_PARAM = 14;
 export const SOFTMAX_XENT_FLOPS_PER_LOGIT = 7;
 export const SOFTMAX_XENT_GRAD_FLOPS_PER_LOGIT = 6;
-const FUSED_ACTIVATION_FLOPS: Record<string, number> = { CurtainSilu: 2, CurtainSiluGrad: 6, CurtainGate: 3, CurtainGateGrad: 8 };
+const FUSED_ACTIVATION_FLOPS: Record<string, number> = {
+  CurtainSilu: 2,
+  CurtainSiluGrad: 6,
+  CurtainGate: 3,
+  CurtainGateGrad: 8,
+  CurtainRelu: 1,
+  CurtainReluGrad: 2,
+};
 
 const DATA_MOVEMENT = new Set([
   'Reshape',
@@ -159,6 +167,8 @@ export function kernelFlops(name: string, inputShapes: number[][], outputShapes:
     case 'CurtainSilu':
     case 'CurtainSiluGrad':
     case 'CurtainGate':
+    case 'CurtainRelu':
+    case 'CurtainReluGrad':
       return FUSED_ACTIVATION_FLOPS[name] * size(outputShapes[0]);
     case 'CurtainGateGrad':
       return FUSED_ACTIVATION_FLOPS[name] * size(inputShapes[1]); // per gate output: dy

@@ -5,7 +5,7 @@
  * per-image log|det dy/dx|; `inverse` maps y back to x.
  */
 import { tf } from '@curtain/core';
-import { conv2d, type ParamStore, pointwise } from '@curtain/nn';
+import { conv2d, type ParamStore, pointwise, relu } from '@curtain/nn';
 
 export interface FlowLayer {
   /** x [B, H, W, C] -> y [B, H, W, C] and log|det| [B]. */
@@ -39,8 +39,8 @@ function couplingNet(store: ParamStore, name: string, inChannels: number, outCha
   const conv3 = conv2d(store, `${name}/conv3`, { kernel: 3, inChannels: width, outChannels: 2 * outChannels, init: 'zeros' });
   const scale = store.create(`${name}/scale`, [outChannels], 'ones');
   return (x: tf.Tensor4D): { logS: tf.Tensor4D; shift: tf.Tensor4D } => {
-    const a = tf.relu(conv1.apply(x)); // [B, H, W, F]
-    const b = tf.relu(conv2.apply(a)); // [B, H, W, F]
+    const a = relu(conv1.apply(x)); // [B, H, W, F]
+    const b = relu(conv2.apply(a)); // [B, H, W, F]
     const [raw, shift] = tf.split(conv3.apply(b), 2, 3) as [tf.Tensor4D, tf.Tensor4D]; // [B, H, W, out] each
     return { logS: tf.mul(scale, tf.tanh(raw)) as tf.Tensor4D, shift };
   };

@@ -3,7 +3,7 @@
 // stride-2 transposed convolutions up to H x W; the discriminator mirrors it with stride-2
 // convolutions and a dense logit. Sides must be divisible by 4 (28 -> 14 -> 7).
 import { type ImageShape, tf } from '@curtain/core';
-import { conv2d, convTranspose2d, dense, type Layer, type ParamStore } from '@curtain/nn';
+import { conv2d, convTranspose2d, dense, type Layer, type ParamStore, relu } from '@curtain/nn';
 
 export type Net<I extends tf.Tensor, O extends tf.Tensor> = (x: I) => O;
 
@@ -38,10 +38,10 @@ export function buildGenerator(store: ParamStore, shape: ImageShape, opts: NetOp
   const mid = extraConvs(store, 'g/mid', width, depth - 1);
   const up2 = convTranspose2d(store, 'g/up2', { kernel: 4, inChannels: width, outChannels: shape.channels, init: 'glorot' });
   return (z) => {
-    let h = tf.relu(tf.reshape(project.apply(z), [z.shape[0], h4, w4, 2 * width])) as tf.Tensor4D; // [B, H/4, W/4, 2w]
-    for (const conv of low) h = tf.relu(conv.apply(h));
-    h = tf.relu(up1.apply(h)); // [B, H/2, W/2, w]
-    for (const conv of mid) h = tf.relu(conv.apply(h));
+    let h = relu(tf.reshape(project.apply(z), [z.shape[0], h4, w4, 2 * width])) as tf.Tensor4D; // [B, H/4, W/4, 2w]
+    for (const conv of low) h = relu(conv.apply(h));
+    h = relu(up1.apply(h)); // [B, H/2, W/2, w]
+    for (const conv of mid) h = relu(conv.apply(h));
     return tf.sigmoid(tf.mul(up2.apply(h), 2)) as tf.Tensor4D; // [B, H, W, C]; sigmoid(2a) = (tanh(a) + 1) / 2
   };
 }

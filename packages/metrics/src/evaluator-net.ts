@@ -7,7 +7,7 @@
  * while pooling gradients fall back to slow JavaScript loops.
  */
 import { tf } from '@curtain/core';
-import { conv2d, dense, type ParamStore } from '@curtain/nn';
+import { conv2d, dense, type ParamStore, relu } from '@curtain/nn';
 
 /** The sizes that vary between the committed evaluators (recorded in meta.json, implied by params.json). */
 export interface EvaluatorArchitecture {
@@ -37,9 +37,9 @@ export function buildEvaluatorNet(store: ParamStore, architecture: EvaluatorArch
     features: (x) => {
       const [batch] = x.shape;
       const centred = tf.sub(x, 0.5) as tf.Tensor4D; //           [B, 28, 28, 1]
-      const h1 = tf.relu(conv1.apply(centred)); //                [B, 14, 14, C1]
-      const h2 = tf.relu(conv2.apply(h1)); //                     [B, 7, 7, C2]
-      return tf.relu(hidden.apply(tf.reshape(h2, [batch, flat]) as tf.Tensor2D)); // [B, F]
+      const h1 = relu(conv1.apply(centred)); //                [B, 14, 14, C1]
+      const h2 = relu(conv2.apply(h1)); //                     [B, 7, 7, C2]
+      return relu(hidden.apply(tf.reshape(h2, [batch, flat]) as tf.Tensor2D)); // [B, F]
     },
     classify: (features) => head.apply(features), //             [B, 10]
   };

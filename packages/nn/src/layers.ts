@@ -103,6 +103,11 @@ export function downsample2x(x: tf.Tensor4D): tf.Tensor4D {
   return tf.avgPool(x, 2, 2, 'valid');
 }
 
+/** ReLU, max(x, 0): one kernel each way where the backend has the fused gradient (tfjs's runs three). */
+export function relu<T extends tf.Tensor>(x: T): T {
+  return fusedUnary(FUSED_KERNELS.relu, FUSED_KERNELS.reluGrad, x, (v) => tf.relu(v));
+}
+
 /** SiLU / swish (Ramachandran et al. 2017), x * sigmoid(x). */
 export function silu<T extends tf.Tensor>(x: T): T {
   return fusedUnary(FUSED_KERNELS.silu, FUSED_KERNELS.siluGrad, x, (v) => tf.mul(v, tf.sigmoid(v)) as T);
@@ -126,5 +131,5 @@ export function gatedTanh<T extends tf.Tensor>(x: T): T {
 export function residualBlock(store: ParamStore, name: string, channels: number, kernel = 3): Layer<tf.Tensor4D, tf.Tensor4D> {
   const first = conv2d(store, `${name}/conv1`, { kernel, inChannels: channels, outChannels: channels });
   const second = conv2d(store, `${name}/conv2`, { kernel, inChannels: channels, outChannels: channels, init: { normal: 1e-3 } });
-  return { apply: (x) => tf.add(x, second.apply(first.apply(tf.relu(x)).relu())) as tf.Tensor4D };
+  return { apply: (x) => tf.add(x, second.apply(relu(first.apply(relu(x))))) as tf.Tensor4D };
 }

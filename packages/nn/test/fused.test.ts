@@ -1,7 +1,7 @@
 import { nativeAvailability, registerNativeBackend } from '@curtain/backend-native';
 import { assertNoLeak, countFlops, discardStep, SeededRng, tf, useCpuBackend } from '@curtain/core';
 import { afterAll, describe, expect, it } from 'vitest';
-import { Adam, gatedTanh, ParamStore, silu, softmaxCrossEntropy } from '../src/index.ts';
+import { Adam, gatedTanh, ParamStore, relu, silu, softmaxCrossEntropy } from '../src/index.ts';
 
 const [ROWS, K] = [6, 9];
 const logitsValues = Float32Array.from({ length: ROWS * K }, (_, i) => Math.sin(i * 1.7) * 4);
@@ -92,21 +92,45 @@ function activationValueAndGrad(op: (x: tf.Tensor) => tf.Tensor, shape: number[]
   });
 }
 
+/** FLOPs counted for one value-and-gradient of sum(w * op(x)) on the active backend. */
+async function activationFlops(op: (x: tf.Tensor) => tf.Tensor, shape: number[]): Promise<number> {
+  const counted = await countFlops(() => activationValueAndGrad(op, shape));
+  return counted.total;
+}
+
 describe.skipIf(!nativeBuilt)('fused activations', () => {
   for (const [name, op, shape] of [
     ['silu', silu, [2, 3, 4]],
     ['gatedTanh', gatedTanh, [2, 3, 8]],
+    ['relu', relu, [2, 3, 5]],
   ] as const) {
-    it(`${name}: native fused kernels give the composed values and gradients and leak nothing`, async () => {
+    it(`${name}: native fused kernels give the composed values, gradients and FLOP count and leak nothing`, async () => {
       await useCpuBackend();
       const composed = activationValueAndGrad(op, [...shape]);
+      const composedFlops = await activationFlops(op, [...shape]);
       await useNative();
       const fused = assertNoLeak(name, () => activationValueAndGrad(op, [...shape]));
       expect(fused.value.length).toBe(composed.value.length);
       for (let i = 0; i < fused.value.length; i++) expect(fused.value[i]).toBeCloseTo(composed.value[i], 5);
       for (let i = 0; i < fused.grad.length; i++) expect(fused.grad[i]).toBeCloseTo(composed.grad[i], 5);
+      // a budget must not depend on the backend: the fused kernels count as the ops they replace
+      expect(await activationFlops(op, [...shape])).toBe(composedFlops);
     });
   }
+
+  it('record no gradient kernel when no gradient is taken, and one per fused op when it is', async () => {
+    await useNative();
+    const x = tf.tensor2d([-1, 2, 0.5, -3], [2, 2]);
+    const forward = await tf.profile(() => relu(x));
+    expect(forward.kernels.map((k) => k.name)).toEqual(['CurtainRelu']);
+    tf.dispose(forward.result as tf.Tensor);
+    const backward = await tf.profile(() => tf.grad((v: tf.Tensor) => tf.sum(relu(v)))(x));
+    const names = backward.kernels.map((k) => k.name);
+    expect(names.filter((n) => n === 'CurtainReluGrad')).toHaveLength(1);
+    expect(names).not.toContain('Step');
+    expect(Array.from((backward.result as tf.Tensor).dataSync())).toEqual([0, 1, 1, 0]);
+    tf.dispose([x, backward.result as tf.Tensor]);
+  });
 });
 
 describe.skipIf(!nativeBuilt)('Adam with global-norm clipping', () => {

@@ -18,7 +18,7 @@
  * Everything else (layers, shapes, compute) is shared, and with L = 1 both are the plain VAE.
  */
 import { type ImageShape, tf } from '@curtain/core';
-import { conv2d, dense, downsample2x, gaussianKl, type Layer, type ParamStore, residualBlock, upsample2x } from '@curtain/nn';
+import { conv2d, dense, downsample2x, gaussianKl, type Layer, type ParamStore, relu, residualBlock, upsample2x } from '@curtain/nn';
 
 export type Coding = 'plain' | 'predictive';
 
@@ -173,8 +173,8 @@ export class PyramidNetwork {
   /** q's input features at level i: [B, s, s, C] -> [B, g, g, width]. */
   encode(i: number, target: tf.Tensor4D): tf.Tensor4D {
     const layers = this.levelLayers[i];
-    let h = tf.relu(layers.stem.apply(target)) as tf.Tensor4D; // [B, s, s, width]
-    for (const down of layers.downs) h = tf.relu(down.apply(h)) as tf.Tensor4D; // [B, s/2, s/2, width] ...
+    let h = relu(layers.stem.apply(target)) as tf.Tensor4D; // [B, s, s, width]
+    for (const down of layers.downs) h = relu(down.apply(h)) as tf.Tensor4D; // [B, s/2, s/2, width] ...
     for (const block of layers.encoderBlocks) h = block.apply(h); // [B, g, g, width]
     return h;
   }
@@ -202,9 +202,9 @@ export class PyramidNetwork {
     let h = layers.fromLatent.apply(z); // [B, g, g, width]
     if (contextOnGrid) h = tf.add(h, contextOnGrid) as tf.Tensor4D;
     for (const block of layers.decoderBlocks) h = block.apply(h); // [B, g, g, width]
-    for (const up of layers.upConvs) h = tf.relu(up.apply(upsample2x(h))) as tf.Tensor4D; // [B, 2g, 2g, width] ...
+    for (const up of layers.upConvs) h = relu(up.apply(upsample2x(h))) as tf.Tensor4D; // [B, 2g, 2g, width] ...
     if (context) h = tf.add(h, context) as tf.Tensor4D; // [B, s, s, width]
-    const decoded = layers.head.apply(tf.relu(h) as tf.Tensor4D); // [B, s, s, C or 2C]
+    const decoded = layers.head.apply(relu(h) as tf.Tensor4D); // [B, s, s, C or 2C]
     return { features: h, decoded };
   }
 

@@ -1,14 +1,19 @@
-// Fused SiLU and PixelCNN gate kernels with their gradients (csrc/activations.cc):
+// Fused activation kernels with their gradients (csrc/activations.cc, csrc/elementwise.cc):
 // CurtainSilu (x -> x * sigmoid(x)), CurtainSiluGrad (x, dy -> dx),
-// CurtainGate (x [..., 2F] -> tanh(a) * sigmoid(b) [..., F]), CurtainGateGrad (x, dy -> dx).
+// CurtainGate (x [..., 2F] -> tanh(a) * sigmoid(b) [..., F]), CurtainGateGrad (x, dy -> dx),
+// CurtainRelu (x -> max(x, 0)), CurtainReluGrad (x, dy -> dy * step(x): one pass where
+// tfjs's Relu gradient runs Step, Cast and Multiply).
 import type { TensorInfo } from '@tensorflow/tfjs-core';
 import type { NativeBackend } from '../backend.ts';
+import { RELU_GRAD_OP, UNARY } from './ops.ts';
 import type { NativeImpl, Override } from './types.ts';
 
 export const CURTAIN_SILU = 'CurtainSilu';
 export const CURTAIN_SILU_GRAD = 'CurtainSiluGrad';
 export const CURTAIN_GATE = 'CurtainGate';
 export const CURTAIN_GATE_GRAD = 'CurtainGateGrad';
+export const CURTAIN_RELU = 'CurtainRelu';
+export const CURTAIN_RELU_GRAD = 'CurtainReluGrad';
 
 function f32Input(kernel: string, backend: NativeBackend, t: TensorInfo | undefined, name: string): Float32Array {
   const v = t && backend.f32(t);
@@ -30,6 +35,23 @@ const siluGrad: NativeImpl = ({ inputs, backend }) => {
   const out = backend.alloc(xv.length);
   if (xv.length > 0) backend.addon.silu(1, xv, dyv, out, backend.threads);
   return backend.output(inputs.x.shape.slice(), out);
+};
+
+const relu: NativeImpl = ({ inputs, backend }) => {
+  const xv = f32Input(CURTAIN_RELU, backend, inputs.x, 'x');
+  const out = backend.alloc(xv.length);
+  if (xv.length > 0) backend.addon.unary(UNARY.Relu, xv, out, 0, backend.threads);
+  return backend.output(inputs.x.shape.slice(), out);
+};
+
+const reluGrad: NativeImpl = ({ inputs, backend }) => {
+  const xv = f32Input(CURTAIN_RELU_GRAD, backend, inputs.x, 'x');
+  const dyv = f32Input(CURTAIN_RELU_GRAD, backend, inputs.dy, 'dy');
+  if (dyv.length !== xv.length) throw new Error(`${CURTAIN_RELU_GRAD}: dy has ${dyv.length} values, x has ${xv.length}`);
+  const out = backend.alloc(xv.length);
+  const shape = inputs.x.shape;
+  if (xv.length > 0) backend.addon.binary(RELU_GRAD_OP, dyv, shape, xv, shape, out, shape, backend.threads);
+  return backend.output(shape.slice(), out);
 };
 
 /** x [..., 2F] as rows x F, or a clear error. */
@@ -63,4 +85,6 @@ export const activationKernels: Override[] = [
   { kernelName: CURTAIN_SILU_GRAD, impl: siluGrad },
   { kernelName: CURTAIN_GATE, impl: gate },
   { kernelName: CURTAIN_GATE_GRAD, impl: gateGrad },
+  { kernelName: CURTAIN_RELU, impl: relu },
+  { kernelName: CURTAIN_RELU_GRAD, impl: reluGrad },
 ];

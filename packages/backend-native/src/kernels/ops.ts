@@ -1,5 +1,7 @@
 // Op codes shared with csrc/elementwise.h and csrc/reduce.h (keep in sync).
 export const BINARY = { Add: 0, Sub: 1, Multiply: 2, RealDiv: 3, Maximum: 4, Minimum: 5, SquaredDifference: 6 } as const;
+/** dy * step(x) (CurtainReluGrad): a binary op code that is no tfjs kernel. */
+export const RELU_GRAD_OP = 7;
 
 export const UNARY = {
   Sqrt: 0,

@@ -8,6 +8,9 @@ import { tf } from './tf.ts';
  * - MatMul/BatchMatMul/_FusedMatMul: 2*batch*M*N*K (+ M*N per fused bias and activation).
  * - Conv2D/FusedConv2D and both backprops (a transposed conv is a
  *   Conv2DBackpropInput): 2 * outputs * kh * kw * cin; depthwise likewise per channel.
+ *   FusedConv2D adds one per output for its bias (so it counts as the Conv2D
+ *   and Add it replaces) and one for prelu weights; a fused activation is not
+ *   visible in a profile and is not counted (curtain fuses only the bias).
  * - Reductions and pooling: one FLOP per input element.
  * - Elementwise kernels: one FLOP per output element.
  * - Pure data movement (reshape, slice, concat, transpose, cast, fill...): zero.
@@ -127,9 +130,9 @@ export function kernelFlops(name: string, inputShapes: number[][], outputShapes:
       return matmulFlops(inputShapes, outputShapes, Math.max(0, inputShapes.length - 2) + 1);
     case 'Conv2D':
     case 'FusedConv2D': {
+      // inputs: x, filter, [bias], [preluActivationWeights]: one FLOP per output for each
       const [kh, kw, cin] = inputShapes[1];
-      const extras = name === 'FusedConv2D' ? 2 * size(out) : 0;
-      return 2 * size(out) * kh * kw * cin + extras;
+      return 2 * size(out) * kh * kw * cin + (inputShapes.length - 2) * size(out);
     }
     case 'Conv2DBackpropInput': {
       // inputs: dy [B, Ho, Wo, Cout], filter [kh, kw, Cin, Cout]

@@ -61,6 +61,29 @@ describe('FLOP counting', () => {
     ).toBe(2 * 16 * 8 * 9 * 2);
   });
 
+  it('counts a bias fused into a convolution as the Conv2D and Add it replaces', () => {
+    const conv = kernelFlops(
+      'Conv2D',
+      [
+        [2, 6, 6, 3],
+        [3, 3, 3, 4],
+      ],
+      [[2, 6, 6, 4]],
+    );
+    const add = kernelFlops('Add', [[2, 6, 6, 4], [4]], [[2, 6, 6, 4]]);
+    expect(kernelFlops('FusedConv2D', [[2, 6, 6, 3], [3, 3, 3, 4], [4]], [[2, 6, 6, 4]])).toBe(conv + add);
+    expect(
+      kernelFlops(
+        'FusedConv2D',
+        [
+          [2, 6, 6, 3],
+          [3, 3, 3, 4],
+        ],
+        [[2, 6, 6, 4]],
+      ),
+    ).toBe(conv);
+  });
+
   it('counts elementwise ops once per output and data movement as free', () => {
     expect(kernelFlops('Relu', [[4, 5]], [[4, 5]])).toBe(20);
     expect(kernelFlops('Reshape', [[4, 5]], [[20]])).toBe(0);

@@ -1,5 +1,5 @@
 import { tf } from '@curtain/core';
-import { FUSED_KERNELS, fusedUnary } from './fused.ts';
+import { FUSED_KERNELS, fusedUnary, hasKernels } from './fused.ts';
 import type { Init, ParamStore } from './params.ts';
 
 /** A layer is its parameters plus a pure function of its input. */
@@ -36,6 +36,8 @@ export interface ConvOptions {
   bias?: boolean;
 }
 
+const FUSED_CONV = 'FusedConv2D';
+
 /** x [B, H, W, in] -> [B, H/stride, W/stride, out] */
 export function conv2d(store: ParamStore, name: string, opts: ConvOptions): Layer<tf.Tensor4D, tf.Tensor4D> {
   const { kernel, inChannels, outChannels, stride = 1, padding = 'same', init = 'he', mask, bias = true } = opts;
@@ -45,6 +47,11 @@ export function conv2d(store: ParamStore, name: string, opts: ConvOptions): Laye
   return {
     apply: (x) => {
       const filter = mask ? (tf.mul(w, mask) as tf.Tensor4D) : (w as unknown as tf.Tensor4D);
+      if (b && !tf.engine().isTapeOn() && hasKernels(FUSED_CONV)) {
+        // no gradient recorded (sampling, evaluation): convolution and bias in one kernel, the same sums
+        const attrs = { strides: stride, pad: padding, dataFormat: 'NHWC', dilations: 1, activation: 'linear' };
+        return tf.engine().runKernel(FUSED_CONV, { x, filter, bias: b }, attrs as unknown as tf.NamedAttrMap) as tf.Tensor4D;
+      }
       const y = tf.conv2d(x, filter, stride, padding);
       return (b ? tf.add(y, b) : y) as tf.Tensor4D;
     },

@@ -1,7 +1,7 @@
 import { nativeAvailability, registerNativeBackend } from '@curtain/backend-native';
 import { assertNoLeak, countFlops, discardStep, SeededRng, tf, useCpuBackend } from '@curtain/core';
 import { afterAll, describe, expect, it } from 'vitest';
-import { Adam, gatedTanh, ParamStore, relu, silu, softmaxCrossEntropy } from '../src/index.ts';
+import { Adam, conv2d, gatedTanh, ParamStore, relu, silu, softmaxCrossEntropy } from '../src/index.ts';
 
 const [ROWS, K] = [6, 9];
 const logitsValues = Float32Array.from({ length: ROWS * K }, (_, i) => Math.sin(i * 1.7) * 4);
@@ -130,6 +130,47 @@ describe.skipIf(!nativeBuilt)('fused activations', () => {
     expect(names).not.toContain('Step');
     expect(Array.from((backward.result as tf.Tensor).dataSync())).toEqual([0, 1, 1, 0]);
     tf.dispose([x, backward.result as tf.Tensor]);
+  });
+});
+
+describe.skipIf(!nativeBuilt)('conv2d with a bias', () => {
+  it('runs one FusedConv2D without a tape, with the values and FLOPs of the Conv2D + Add it runs under one', async () => {
+    await useNative();
+    const store = new ParamStore(new SeededRng(9));
+    const layer = conv2d(store, 'c', { kernel: 3, inChannels: 3, outChannels: 5, stride: 2 });
+    const [w, b] = store.variables();
+    b.assign(tf.tensor1d([0.5, -1, 2, 0.25, -0.75]));
+    const x = tf.tensor4d(
+      Float32Array.from({ length: 2 * 7 * 7 * 3 }, (_, i) => Math.sin(i * 0.7)),
+      [2, 7, 7, 3],
+    );
+    let plainValues: number[] = [];
+    const plain = await tf.profile(() => {
+      const y = layer.apply(x);
+      plainValues = Array.from(y.dataSync());
+      y.dispose();
+    });
+    expect(plain.kernels.map((k) => k.name)).toEqual(['FusedConv2D']);
+    let tapedValues: number[] = [];
+    const taped = await tf.profile(() =>
+      tf.tidy(() => {
+        const grads = tf.grads((input: tf.Tensor) => {
+          const y = layer.apply(input as tf.Tensor4D);
+          tapedValues = Array.from(y.dataSync());
+          return tf.sum(y);
+        })([x]);
+        tf.dispose(grads);
+      }),
+    );
+    const tapedNames = taped.kernels.map((k) => k.name);
+    expect(tapedNames).toEqual(expect.arrayContaining(['Conv2D', 'Add', 'Conv2DBackpropInput']));
+    expect(tapedNames).not.toContain('FusedConv2D');
+    expect(plainValues).toEqual(tapedValues);
+    const fused = await countFlops(() => layer.apply(x));
+    const composed = await countFlops(() => tf.add(tf.conv2d(x, w as tf.Tensor4D, 2, 'same'), b));
+    expect(fused.total).toBe(composed.total);
+    tf.dispose([x, fused.result, composed.result]);
+    store.dispose();
   });
 });
 

@@ -21,38 +21,37 @@ function f32Input(kernel: string, backend: NativeBackend, t: TensorInfo | undefi
   return v;
 }
 
-const silu: NativeImpl = ({ inputs, backend }) => {
-  const xv = f32Input(CURTAIN_SILU, backend, inputs.x, 'x');
-  const out = backend.alloc(xv.length);
-  if (xv.length > 0) backend.addon.silu(0, xv, null, out, backend.threads);
-  return backend.output(inputs.x.shape.slice(), out);
-};
+/** A kernel x -> y of x's shape, y computed by `run` (skipped when x is empty). */
+function sameShape(kernel: string, run: (backend: NativeBackend, x: Float32Array, out: Float32Array) => void): NativeImpl {
+  return ({ inputs, backend }) => {
+    const xv = f32Input(kernel, backend, inputs.x, 'x');
+    const out = backend.alloc(xv.length);
+    if (xv.length > 0) run(backend, xv, out);
+    return backend.output(inputs.x.shape.slice(), out);
+  };
+}
 
-const siluGrad: NativeImpl = ({ inputs, backend }) => {
-  const xv = f32Input(CURTAIN_SILU_GRAD, backend, inputs.x, 'x');
-  const dyv = f32Input(CURTAIN_SILU_GRAD, backend, inputs.dy, 'dy');
-  if (dyv.length !== xv.length) throw new Error(`${CURTAIN_SILU_GRAD}: dy has ${dyv.length} values, x has ${xv.length}`);
-  const out = backend.alloc(xv.length);
-  if (xv.length > 0) backend.addon.silu(1, xv, dyv, out, backend.threads);
-  return backend.output(inputs.x.shape.slice(), out);
-};
+/** A gradient kernel (x, dy of x's size) -> dx of x's shape, dx computed by `run`. */
+function sameShapeGrad(
+  kernel: string,
+  run: (backend: NativeBackend, x: Float32Array, dy: Float32Array, out: Float32Array, shape: number[]) => void,
+): NativeImpl {
+  return ({ inputs, backend }) => {
+    const xv = f32Input(kernel, backend, inputs.x, 'x');
+    const dyv = f32Input(kernel, backend, inputs.dy, 'dy');
+    if (dyv.length !== xv.length) throw new Error(`${kernel}: dy has ${dyv.length} values, x has ${xv.length}`);
+    const out = backend.alloc(xv.length);
+    if (xv.length > 0) run(backend, xv, dyv, out, inputs.x.shape);
+    return backend.output(inputs.x.shape.slice(), out);
+  };
+}
 
-const relu: NativeImpl = ({ inputs, backend }) => {
-  const xv = f32Input(CURTAIN_RELU, backend, inputs.x, 'x');
-  const out = backend.alloc(xv.length);
-  if (xv.length > 0) backend.addon.unary(UNARY.Relu, xv, out, 0, backend.threads);
-  return backend.output(inputs.x.shape.slice(), out);
-};
-
-const reluGrad: NativeImpl = ({ inputs, backend }) => {
-  const xv = f32Input(CURTAIN_RELU_GRAD, backend, inputs.x, 'x');
-  const dyv = f32Input(CURTAIN_RELU_GRAD, backend, inputs.dy, 'dy');
-  if (dyv.length !== xv.length) throw new Error(`${CURTAIN_RELU_GRAD}: dy has ${dyv.length} values, x has ${xv.length}`);
-  const out = backend.alloc(xv.length);
-  const shape = inputs.x.shape;
-  if (xv.length > 0) backend.addon.binary(RELU_GRAD_OP, dyv, shape, xv, shape, out, shape, backend.threads);
-  return backend.output(shape.slice(), out);
-};
+const silu = sameShape(CURTAIN_SILU, (b, x, out) => b.addon.silu(0, x, null, out, b.threads));
+const siluGrad = sameShapeGrad(CURTAIN_SILU_GRAD, (b, x, dy, out) => b.addon.silu(1, x, dy, out, b.threads));
+const relu = sameShape(CURTAIN_RELU, (b, x, out) => b.addon.unary(UNARY.Relu, x, out, 0, b.threads));
+const reluGrad = sameShapeGrad(CURTAIN_RELU_GRAD, (b, x, dy, out, shape) =>
+  b.addon.binary(RELU_GRAD_OP, dy, shape, x, shape, out, shape, b.threads),
+);
 
 /** x [..., 2F] as rows x F, or a clear error. */
 function gateGeometry(kernel: string, x: TensorInfo): { rows: number; f: number } {

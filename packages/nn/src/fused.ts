@@ -44,8 +44,12 @@ const FUSED_GRADIENTS: readonly tf.GradConfig[] = [
   },
 ];
 
-/** Registers the fused gradients with tfjs once per process (tfjs keeps one gradient registry). */
-function ensureFusedGradients(): void {
+/**
+ * Registers the fused gradients with tfjs the first time one is needed in a
+ * process (tfjs keeps one gradient registry): one lookup per call after that.
+ */
+function ensureGradient(kernel: string): void {
+  if (tf.getGradient(kernel) !== undefined) return;
   for (const config of FUSED_GRADIENTS) if (tf.getGradient(config.kernelName) === undefined) tf.registerGradient(config);
 }
 
@@ -56,7 +60,7 @@ function ensureFusedGradients(): void {
  */
 export function runFused<T extends tf.Tensor>(kernel: string, gradKernel: string, inputs: tf.NamedTensorMap, composed: () => T): T {
   if (!hasKernels(kernel, gradKernel)) return composed();
-  ensureFusedGradients();
+  ensureGradient(kernel);
   return run(kernel, inputs) as T;
 }
 
